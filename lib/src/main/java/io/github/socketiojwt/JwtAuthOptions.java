@@ -1,0 +1,543 @@
+package io.github.socketiojwt;
+
+import io.github.socketiojwt.internal.KeyAlgorithms;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Immutable, validated options of one {@link JwtAuthorizer}: the mode, the key, and socketio-jwt's options.
+ *
+ * <p>Start from {@link #handshake()} (one round trip) or {@link #authenticate()} (two round trips), set a key,
+ * and {@link Builder#build() build}. Every value is checked once, at build time: a weak HMAC secret, a missing key
+ * or a conflicting setting fails there, with a message that says what was expected, and never prints the secret.
+ *
+ * <pre>{@code
+ * // One round trip: the token comes with the connection.
+ * JwtAuthOptions handshake = JwtAuthOptions.handshake()
+ *         .secret(System.getenv("JWT_SECRET"))        // at least 32 bytes for HS256 (RFC 7518 §3.2)
+ *         .build();
+ *
+ * // Two round trips: connect, then emit('authenticate', {token}) within 5 seconds.
+ * JwtAuthOptions twoStep = JwtAuthOptions.authenticate()
+ *         .secret(System.getenv("JWT_SECRET"))
+ *         .timeout(Duration.ofSeconds(5))
+ *         .build();
+ * }</pre>
+ *
+ * <table>
+ *   <caption>socketio-jwt option → builder method</caption>
+ *   <tr><td>{@code secret: 'string'}</td><td>{@link Builder#secret(String)}, {@link Builder#secret(byte[])},
+ *       {@link Builder#secret(Key)}</td></tr>
+ *   <tr><td>{@code secret: function}</td><td>{@link Builder#keyResolver(KeyResolver)}</td></tr>
+ *   <tr><td>{@code handshake: true / false}</td><td>{@link #handshake()} / {@link #authenticate()}</td></tr>
+ *   <tr><td>{@code timeout}, {@code required}</td><td>{@link Builder#timeout(Duration)},
+ *       {@link Builder#required(boolean)}</td></tr>
+ *   <tr><td>{@code callback}</td><td>{@link Builder#unauthorizedGracePeriod(Duration)} (bounded)</td></tr>
+ *   <tr><td>{@code auth_header_required}</td><td>{@link Builder#authHeaderRequired(boolean)}</td></tr>
+ *   <tr><td>{@code additional_auth}, {@code customDecoded}</td><td>{@link Builder#validator(AuthenticationValidator)}</td></tr>
+ *   <tr><td>{@code decodedPropertyName}, {@code encodedPropertyName}</td><td>same names</td></tr>
+ *   <tr><td>{@code success}, {@code fail}</td><td>{@link Builder#listener(AuthenticationListener)}</td></tr>
+ *   <tr><td>{@code algorithms}, {@code clockTolerance}</td><td>{@link Builder#algorithms(String...)},
+ *       {@link Builder#leeway(Duration)}</td></tr>
+ * </table>
+ */
+public final class JwtAuthOptions {
+
+    private final AuthMode mode;
+    private final Key key;
+    private final KeyResolver keyResolver;
+    private final boolean weakHmacAllowed;
+    private final Set<String> algorithms;
+    private final Duration timeout;
+    private final boolean required;
+    private final Duration unauthorizedGracePeriod;
+    private final boolean authHeaderRequired;
+    private final boolean queryTokenAllowed;
+    private final String decodedPropertyName;
+    private final String encodedPropertyName;
+    private final AuthenticationValidator validator;
+    private final AuthenticationListener listener;
+    private final Clock clock;
+    private final Duration leeway;
+    private final Duration resolutionTimeout;
+    private final int maxTokenLength;
+    private final boolean detailedErrorCodes;
+
+    private JwtAuthOptions(Builder b) {
+        this.mode = b.mode;
+        this.key = b.key;
+        this.keyResolver = b.keyResolver;
+        this.weakHmacAllowed = b.weakHmacAllowed;
+        this.algorithms = Collections.unmodifiableSet(new LinkedHashSet<>(b.algorithms));
+        this.timeout = b.timeout;
+        this.required = b.required;
+        this.unauthorizedGracePeriod = b.unauthorizedGracePeriod;
+        this.authHeaderRequired = b.authHeaderRequired;
+        this.queryTokenAllowed = b.queryTokenAllowed;
+        this.decodedPropertyName = b.decodedPropertyName;
+        this.encodedPropertyName = b.encodedPropertyName;
+        this.validator = b.validator;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.leeway = b.leeway;
+        this.resolutionTimeout = b.resolutionTimeout;
+        this.maxTokenLength = b.maxTokenLength;
+        this.detailedErrorCodes = b.detailedErrorCodes;
+    }
+
+    /**
+     * Options for handshake mode: the token comes with the connection, and a bad one never becomes a connected
+     * socket.
+     *
+     * @return a builder
+     */
+    public static Builder handshake() {
+        return new Builder(AuthMode.HANDSHAKE);
+    }
+
+    /**
+     * Options for authenticate mode: the socket connects in quarantine and must emit {@code authenticate {token}}.
+     *
+     * @return a builder
+     */
+    public static Builder authenticate() {
+        return new Builder(AuthMode.AUTHENTICATE);
+    }
+
+    /** @return the mode */
+    public AuthMode mode() {
+        return mode;
+    }
+
+    /** @return the static key, or {@code null} when a {@link KeyResolver} is used */
+    public Key key() {
+        return key;
+    }
+
+    /** @return the key resolver, or {@code null} when a static key is used */
+    public KeyResolver keyResolver() {
+        return keyResolver;
+    }
+
+    /** @return whether HMAC keys shorter than RFC 7518 §3.2 requires are accepted */
+    public boolean weakHmacAllowed() {
+        return weakHmacAllowed;
+    }
+
+    /** @return the algorithms accepted, empty when they follow from the key alone */
+    public Set<String> algorithms() {
+        return algorithms;
+    }
+
+    /** @return the time a socket has to authenticate (authenticate mode) */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** @return whether a socket that does not authenticate in time is disconnected (authenticate mode) */
+    public boolean required() {
+        return required;
+    }
+
+    /** @return the time between {@code unauthorized} and the disconnect when the client does not ack */
+    public Duration unauthorizedGracePeriod() {
+        return unauthorizedGracePeriod;
+    }
+
+    /** @return whether only the {@code Authorization: Bearer} header is accepted (handshake mode) */
+    public boolean authHeaderRequired() {
+        return authHeaderRequired;
+    }
+
+    /** @return whether a {@code ?token=} query parameter is accepted (handshake mode) */
+    public boolean queryTokenAllowed() {
+        return queryTokenAllowed;
+    }
+
+    /** @return the client store key of the decoded claims */
+    public String decodedPropertyName() {
+        return decodedPropertyName;
+    }
+
+    /** @return the client store key of the encoded token */
+    public String encodedPropertyName() {
+        return encodedPropertyName;
+    }
+
+    /** @return the extra validation, {@link AuthenticationValidator#NONE} by default */
+    public AuthenticationValidator validator() {
+        return validator;
+    }
+
+    /** @return the outcome hooks, {@link AuthenticationListener#NONE} by default */
+    public AuthenticationListener listener() {
+        return listener;
+    }
+
+    /** @return the clock that {@code exp} and {@code nbf} are checked against */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return the clock skew tolerated on {@code exp} and {@code nbf} */
+    public Duration leeway() {
+        return leeway;
+    }
+
+    /** @return the time a key resolver or validator may take before the socket is refused */
+    public Duration resolutionTimeout() {
+        return resolutionTimeout;
+    }
+
+    /** @return the longest token accepted, in characters */
+    public int maxTokenLength() {
+        return maxTokenLength;
+    }
+
+    /** @return whether clients receive detailed codes ({@code token_expired}) instead of socketio-jwt's */
+    public boolean detailedErrorCodes() {
+        return detailedErrorCodes;
+    }
+
+    /**
+     * Builds {@link JwtAuthOptions}. Not thread-safe; {@link #build()} may be called more than once.
+     */
+    public static final class Builder {
+
+        private final AuthMode mode;
+        private Key key;
+        private KeyResolver keyResolver;
+        private boolean weakHmacAllowed;
+        private Set<String> algorithms = new LinkedHashSet<>();
+        private Duration timeout = Duration.ofSeconds(5);
+        private boolean required = true;
+        private Duration unauthorizedGracePeriod = Duration.ofMillis(500);
+        private boolean authHeaderRequired;
+        private boolean queryTokenAllowed = true;
+        private String decodedPropertyName = "decoded_token";
+        private String encodedPropertyName = "encoded_token";
+        private AuthenticationValidator validator = AuthenticationValidator.NONE;
+        private AuthenticationListener listener = AuthenticationListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private Duration leeway = Duration.ZERO;
+        private Duration resolutionTimeout = Duration.ofSeconds(5);
+        private int maxTokenLength = 8192;
+        private boolean detailedErrorCodes;
+
+        private Builder(AuthMode mode) {
+            this.mode = mode;
+        }
+
+        /**
+         * A static HMAC secret, as UTF-8 bytes (socketio-jwt's string secret). It must be at least 32 bytes for
+         * HS256 (RFC 7518 §3.2). A base64-encoded secret must be decoded first: use {@link #secret(byte[])}.
+         *
+         * @param secret the secret
+         * @return this builder
+         */
+        public Builder secret(String secret) {
+            Objects.requireNonNull(secret, "secret");
+            return secret(secret.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * A static HMAC secret.
+         *
+         * @param secret the secret bytes; copied
+         * @return this builder
+         */
+        public Builder secret(byte[] secret) {
+            Objects.requireNonNull(secret, "secret");
+            if (secret.length == 0) {
+                throw new IllegalArgumentException("secret: empty (expected: at least 32 bytes for HS256)");
+            }
+            return secret(new SecretKeySpec(Arrays.copyOf(secret, secret.length), "HmacSHA256"));
+        }
+
+        /**
+         * A static key: a {@link SecretKey} for HMAC, or a {@code PublicKey} (RSA, EC, EdDSA). The accepted
+         * algorithms follow from the key.
+         *
+         * @param key the key
+         * @return this builder
+         */
+        public Builder secret(Key key) {
+            this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * Resolves a key per token at run time (socketio-jwt's secret function).
+         *
+         * @param resolver the resolver
+         * @return this builder
+         */
+        public Builder keyResolver(KeyResolver resolver) {
+            this.keyResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * INSECURE: accept HMAC secrets shorter than RFC 7518 §3.2 requires (256 bits for HS256), so that tokens
+         * signed by a Node server with a short legacy secret still verify during a migration. A short secret can
+         * be brute-forced offline from any token: rotate it and remove this call.
+         *
+         * @return this builder
+         */
+        public Builder insecurelyAllowWeakHmacSecret() {
+            this.weakHmacAllowed = true;
+            return this;
+        }
+
+        /**
+         * Restricts the accepted algorithms further than the key does (jsonwebtoken's {@code algorithms}).
+         *
+         * @param names JWA names such as {@code "HS256"}, {@code "RS256"}; {@code "none"} is refused
+         * @return this builder
+         */
+        public Builder algorithms(String... names) {
+            Set<String> set = new LinkedHashSet<>();
+            for (String name : names) {
+                Objects.requireNonNull(name, "algorithm");
+                if (name.toLowerCase(Locale.ROOT).equals("none")) {
+                    throw new IllegalArgumentException("algorithms: none (expected: a signing algorithm; unsigned"
+                            + " tokens are never accepted)");
+                }
+                if (!KeyAlgorithms.isKnown(name)) {
+                    throw new IllegalArgumentException("algorithms: " + name + " (expected one of "
+                            + KeyAlgorithms.KNOWN + ")");
+                }
+                set.add(name);
+            }
+            this.algorithms = set;
+            return this;
+        }
+
+        /**
+         * The time a socket has to emit {@code authenticate} after it connects to the namespace (authenticate
+         * mode; default 5 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Whether a socket that does not authenticate within the timeout is disconnected (authenticate mode;
+         * default true). When false no timer is set and the socket stays quarantined until it authenticates.
+         *
+         * @param required whether authentication is required in time
+         * @return this builder
+         */
+        public Builder required(boolean required) {
+            this.required = required;
+            return this;
+        }
+
+        /**
+         * How long the server waits for the client to acknowledge {@code unauthorized} before it disconnects the
+         * socket (default 500 ms). socketio-jwt waits forever by default; this library never does.
+         *
+         * @param grace a duration, zero or more
+         * @return this builder
+         */
+        public Builder unauthorizedGracePeriod(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("unauthorizedGracePeriod: " + grace + " (expected: >= PT0S)");
+            }
+            this.unauthorizedGracePeriod = grace;
+            return this;
+        }
+
+        /**
+         * Accept the token only from the {@code Authorization: Bearer} header (handshake mode). A query or
+         * {@code auth} token never overrides this.
+         *
+         * @param required whether the header is required
+         * @return this builder
+         */
+        public Builder authHeaderRequired(boolean required) {
+            this.authHeaderRequired = required;
+            return this;
+        }
+
+        /**
+         * Whether the {@code ?token=} query parameter is accepted (handshake mode; default true, since
+         * socketio-jwt clients use it). Tokens in URLs leak through logs, history and proxies (RFC 6750 §2.3,
+         * §5.3): prefer the v4 {@code auth} payload or the header, and turn this off when you can.
+         *
+         * @param allowed whether query tokens are accepted
+         * @return this builder
+         */
+        public Builder queryTokenAllowed(boolean allowed) {
+            this.queryTokenAllowed = allowed;
+            return this;
+        }
+
+        /**
+         * The client store key of the decoded claims (default {@code decoded_token}).
+         *
+         * @param name a non-blank key
+         * @return this builder
+         */
+        public Builder decodedPropertyName(String name) {
+            this.decodedPropertyName = text(name, "decodedPropertyName");
+            return this;
+        }
+
+        /**
+         * The client store key of the encoded token (default {@code encoded_token}).
+         *
+         * @param name a non-blank key
+         * @return this builder
+         */
+        public Builder encodedPropertyName(String name) {
+            this.encodedPropertyName = text(name, "encodedPropertyName");
+            return this;
+        }
+
+        /**
+         * Extra validation after the token verified, which may attach an application object.
+         *
+         * @param validator the validator
+         * @return this builder
+         */
+        public Builder validator(AuthenticationValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * Hooks for authentication outcomes.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(AuthenticationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The clock that {@code exp} and {@code nbf} are checked against (default the system UTC clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Clock skew tolerated on {@code exp} and {@code nbf} (jsonwebtoken's {@code clockTolerance}; default 0).
+         *
+         * @param leeway a duration, zero or more
+         * @return this builder
+         */
+        public Builder leeway(Duration leeway) {
+            Objects.requireNonNull(leeway, "leeway");
+            if (leeway.isNegative()) {
+                throw new IllegalArgumentException("leeway: " + leeway + " (expected: >= PT0S)");
+            }
+            this.leeway = leeway;
+            return this;
+        }
+
+        /**
+         * The time a key resolver or a validator may take before the socket is refused (default 5 s).
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder resolutionTimeout(Duration timeout) {
+            this.resolutionTimeout = positive(timeout, "resolutionTimeout");
+            return this;
+        }
+
+        /**
+         * The longest token accepted, in characters (default 8192); longer ones are refused before parsing.
+         *
+         * @param length a positive length
+         * @return this builder
+         */
+        public Builder maxTokenLength(int length) {
+            if (length < 16) {
+                throw new IllegalArgumentException("maxTokenLength: " + length + " (expected: >= 16)");
+            }
+            this.maxTokenLength = length;
+            return this;
+        }
+
+        /**
+         * Send detailed codes such as {@code token_expired} to clients instead of socketio-jwt's
+         * {@code invalid_token} (default false: existing clients expect socketio-jwt's codes).
+         *
+         * @param detailed whether to send detailed codes
+         * @return this builder
+         */
+        public Builder detailedErrorCodes(boolean detailed) {
+            this.detailedErrorCodes = detailed;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the options.
+         *
+         * @return immutable options
+         * @throws IllegalStateException if no key or two keys are set, or settings conflict
+         * @throws IllegalArgumentException if the key is too weak for every algorithm it could sign
+         */
+        public JwtAuthOptions build() {
+            if (key == null && keyResolver == null) {
+                throw new IllegalStateException("secret or keyResolver: neither is set (expected: exactly one)");
+            }
+            if (key != null && keyResolver != null) {
+                throw new IllegalStateException("secret and keyResolver: both are set (expected: exactly one)");
+            }
+            if (key != null) {
+                KeyAlgorithms.requireUsable(key, weakHmacAllowed);
+                Set<String> usable = KeyAlgorithms.algorithmsFor(key, weakHmacAllowed);
+                if (!algorithms.isEmpty() && Collections.disjoint(usable, algorithms)) {
+                    throw new IllegalStateException("algorithms " + algorithms + " and secret: the key can verify only "
+                            + usable);
+                }
+            }
+            if (authHeaderRequired && mode != AuthMode.HANDSHAKE) {
+                throw new IllegalStateException("authHeaderRequired: set in authenticate mode (expected: handshake mode)");
+            }
+            return new JwtAuthOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > PT0S)");
+            }
+            return value;
+        }
+
+        private static String text(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: a non-blank key)");
+            }
+            return value;
+        }
+    }
+
+}

@@ -1,0 +1,76 @@
+package io.github.socketiojwt;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import io.netty.channel.ChannelPipeline;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * JWT authentication for netty-socketio, compatible with socketio-jwt 4.6.2 clients: the entry point.
+ *
+ * <p>One statement, before {@code server.start()}:
+ *
+ * <pre>{@code
+ * SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(secret).build()).install(server);
+ * }</pre>
+ *
+ * <p>Then every socket that reaches a listener is authenticated, and its identity is at hand:
+ *
+ * <pre>{@code
+ * server.addConnectListener(client -> {
+ *     JwtPrincipal principal = SocketIoJwt.principal(client).orElseThrow();
+ *     client.sendEvent("hello", principal.subject());
+ * });
+ * }</pre>
+ */
+public final class SocketIoJwt {
+
+    private SocketIoJwt() {
+    }
+
+    /**
+     * Makes an authorizer to install on a server, or on some of its namespaces.
+     *
+     * @param options validated options
+     * @return the authorizer
+     */
+    public static JwtAuthorizer authorize(JwtAuthOptions options) {
+        return new JwtAuthorizer(options);
+    }
+
+    /**
+     * Adds the application's own Netty handlers to every connection of a server that the library protects.
+     *
+     * <p>Installing an authorizer takes over netty-socketio's pipeline factory, so an application that served,
+     * say, an HTTP endpoint on the Socket.IO port by setting its own factory registers its handlers here instead.
+     * The customizer runs after the library's handlers are in place; netty-socketio's handler names are constants
+     * of {@code SocketIOChannelInitializer}.
+     *
+     * <pre>{@code
+     * SocketIoJwt.customizePipeline(server, pipeline ->
+     *         pipeline.addBefore(SocketIOChannelInitializer.AUTHORIZE_HANDLER, "login", new LoginHandler()));
+     * }</pre>
+     *
+     * @param server a server that has not started
+     * @param customizer adds handlers to a new channel's pipeline; handlers it adds must be {@code @Sharable} or
+     *        new per call
+     * @throws IllegalStateException if the server has started
+     */
+    public static void customizePipeline(SocketIOServer server, Consumer<ChannelPipeline> customizer) {
+        Objects.requireNonNull(customizer, "customizer");
+        JwtAuthorizer.initializer(server).customize(customizer);
+    }
+
+    /**
+     * The verified identity of a socket.
+     *
+     * @param client a socket
+     * @return its principal, or empty when it never authenticated
+     */
+    public static Optional<JwtPrincipal> principal(SocketIOClient client) {
+        return JwtPrincipal.of(client);
+    }
+}

@@ -1,0 +1,22 @@
+package io.github.socketiojwt.internal;
+
+import java.util.Map;
+
+/**
+ * A compact JWS whose structure has been checked and whose header and claims have been decoded, but whose
+ * signature has <em>not</em> been verified yet.
+ */
+final class DecodedToken {
+
+    final String token;
+    final Map<String, Object> header;
+    final Map<String, Object> claims;
+    final String algorithm;
+
+    DecodedToken(String token, Map<String, Object> header, Map<String, Object> claims, String algorithm) {
+        this.token = token;
+        this.header = header;
+        this.claims = claims;
+        this.algorithm = algorithm;
+    }
+}

@@ -1,0 +1,714 @@
+package io.github.socketiojwt.internal;
+
+import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.PacketListener;
+import com.corundumstudio.socketio.listener.ExceptionListener;
+import com.corundumstudio.socketio.messages.PacketsMessage;
+import com.corundumstudio.socketio.namespace.Namespace;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketDecoder;
+import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.github.socketiojwt.AuthMode;
+import io.github.socketiojwt.AuthenticationFailure;
+import io.github.socketiojwt.ErrorCode;
+import io.github.socketiojwt.JwtAuthOptions;
+import io.github.socketiojwt.JwtPrincipal;
+import io.github.socketiojwt.UnauthorizedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The gatekeeper of one server: it decides, packet by packet, what reaches netty-socketio's namespaces.
+ *
+ * <p>It replaces netty-socketio's inbound packet handler, so it sees every decoded packet before any application
+ * listener could. A socket that is not authenticated on a protected namespace is never attached to that
+ * namespace: it is in none of its rooms, so no broadcast reaches it, and its events are dropped here (only
+ * {@code authenticate} is read, by the library itself). On the default namespace, which netty-socketio joins
+ * implicitly when a transport binds, the socket is <em>parked</em> on a private namespace object that compares
+ * equal to the real one, which keeps netty-socketio from attaching it.
+ */
+public final class Guard {
+
+    private static final Logger log = LoggerFactory.getLogger(Guard.class);
+
+    static final String ROOT = Namespace.DEFAULT_NAME;
+    static final String AUTHENTICATE = "authenticate";
+    private static final Duration DELIVERY_CHECK = Duration.ofMillis(20);
+    private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(1);
+    private static final Duration PUMP_STEP = Duration.ofMillis(100);
+    private static final int PUMP_STEPS = 100;
+
+    private final Function<String, TokenAuthenticator> policies;
+    private final NamespacesHub hub;
+    private final PacketDecoder decoder;
+    private final PacketListener packetListener;
+    private final ExceptionListener exceptionListener;
+    private final Namespace parkedRoot;
+    private final Map<ClientHead, Session> sessions = new ConcurrentHashMap<>();
+
+    Guard(Function<String, TokenAuthenticator> policies, NamespacesHub hub, PacketDecoder decoder,
+            PacketListener packetListener, ExceptionListener exceptionListener) {
+        this.policies = policies;
+        this.hub = hub;
+        this.decoder = decoder;
+        this.packetListener = packetListener;
+        this.exceptionListener = exceptionListener;
+        // A private namespace equal to "/" by name: netty-socketio sees the socket as connected to "/" and
+        // never attaches it to the real one, whose rooms and listeners it therefore never reaches.
+        this.parkedRoot = new Namespace(ROOT, new Configuration());
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    // ---------------------------------------------------------------- HTTP handshake (first sight of a session)
+
+    /**
+     * A new Engine.IO session was authorized by netty-socketio; its transport has not bound yet.
+     *
+     * @param head the new session
+     */
+    void onHandshake(ClientHead head) {
+        Session session = new Session(head);
+        if (sessions.putIfAbsent(head, session) != null) {
+            return;
+        }
+        TokenAuthenticator root = policies.apply(ROOT);
+        boolean v4 = Wire.isV4(head);
+        if (root == null) {
+            if (!v4) {
+                session.publicConnected(ROOT);
+            }
+            return;
+        }
+        NamespaceAuth auth = session.getOrCreate(ROOT);
+        head.addNamespaceClient(parkedRoot);
+        if (v4) {
+            return; // a v4 client asks for "/" with its own CONNECT packet
+        }
+        // Engine.IO v3 clients are connected to "/" by the server, without a CONNECT packet.
+        if (root.options().mode() == AuthMode.HANDSHAKE) {
+            verifyHandshake(session, auth, hub.get(ROOT), root, null);
+        } else {
+            quarantine(session, auth, root);
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound packets
+
+    /**
+     * Decodes and dispatches every packet of one inbound message, as netty-socketio's InPacketHandler would, with
+     * the authentication decisions in between.
+     *
+     * @param ctx the channel context
+     * @param message the message
+     */
+    void onPackets(ChannelHandlerContext ctx, PacketsMessage message) {
+        ByteBuf content = message.getContent();
+        ClientHead head = message.getClient();
+        while (content.isReadable()) {
+            Packet packet;
+            try {
+                packet = decoder.decodePackets(content, head);
+            } catch (Exception e) {
+                // The message may carry a token: log neither the content nor the exception's message.
+                log.debug("Dropped an undecodable packet from session {} ({})", head.getSessionId(),
+                        e.getClass().getSimpleName());
+                return;
+            }
+            try {
+                if (!dispatch(head, packet, message.getTransport())) {
+                    return;
+                }
+            } catch (Exception e) {
+                report(ctx, head, e);
+                return;
+            }
+        }
+    }
+
+    private void report(ChannelHandlerContext ctx, ClientHead head, Exception error) {
+        try {
+            if (exceptionListener.exceptionCaught(ctx, error)) {
+                return;
+            }
+        } catch (Exception listenerError) {
+            error.addSuppressed(listenerError);
+        }
+        log.error("Error while handling a packet of session {}", head.getSessionId(), error);
+    }
+
+    private boolean dispatch(ClientHead head, Packet packet, Transport transport) throws Exception {
+        Namespace ns = hub.get(packet.getNsp());
+        if (ns == null) {
+            if (packet.getSubType() == PacketType.CONNECT) {
+                Packet error = new Packet(PacketType.MESSAGE, head.getEngineIOVersion());
+                error.setSubType(PacketType.ERROR);
+                error.setNsp(packet.getNsp());
+                error.setData("Invalid namespace");
+                head.send(error);
+            }
+            return false;
+        }
+        if (packet.getType() != PacketType.MESSAGE) {
+            return engine(head, packet, transport, ns);
+        }
+        TokenAuthenticator policy = policies.apply(ns.getName());
+        if (policy == null) {
+            return publicMessage(head, packet, transport, ns);
+        }
+        guardedMessage(head, packet, transport, ns, policy);
+        return true;
+    }
+
+    /** Engine.IO packets (ping, pong, upgrade, close) carry no namespace; netty-socketio routes them via "/". */
+    private boolean engine(ClientHead head, Packet packet, Transport transport, Namespace root) {
+        NamespaceClient client = head.getChildClient(root);
+        if (client == null) {
+            return false;
+        }
+        boolean probe = packet.getType() == PacketType.PING && "probe".equals(packet.getData());
+        if (client.getNamespace() == root) {
+            packetListener.onPacket(packet, client, transport);
+        } else {
+            // Parked on "/": do the transport's work without calling the application's ping/pong listeners.
+            switch (packet.getType()) {
+                case PING:
+                    Packet pong = new Packet(PacketType.PONG, head.getEngineIOVersion());
+                    pong.setData(packet.getData());
+                    head.send(pong, transport);
+                    if (probe) {
+                        head.send(new Packet(PacketType.NOOP, head.getEngineIOVersion()), Transport.POLLING);
+                    } else {
+                        head.schedulePingTimeout();
+                    }
+                    break;
+                case PONG:
+                    head.schedulePingTimeout();
+                    break;
+                case UPGRADE:
+                    packetListener.onPacket(packet, client, transport); // touches the transport only
+                    break;
+                case CLOSE:
+                    head.onChannelDisconnect();
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (probe) {
+            pumpUpgrade(head);
+        }
+        return true;
+    }
+
+    /** A public namespace: exactly netty-socketio's InPacketHandler. */
+    private boolean publicMessage(ClientHead head, Packet packet, Transport transport, Namespace ns) {
+        if (packet.getSubType() == PacketType.CONNECT) {
+            NamespaceClient client = head.addNamespaceClient(ns);
+            if (Wire.isV4(head)) {
+                if (packet.getData() != null) {
+                    Object authData = packet.getData();
+                    head.getHandshakeData().setAuthToken(authData);
+                    AuthTokenResult result = ns.onAuthData(client, authData);
+                    if (!result.isSuccess()) {
+                        Packet error = new Packet(PacketType.MESSAGE, head.getEngineIOVersion());
+                        error.setSubType(PacketType.ERROR);
+                        error.setNsp(packet.getNsp());
+                        if (result.getErrorData() != null) {
+                            error.setData(result.getErrorData());
+                        }
+                        head.send(error);
+                        return false;
+                    }
+                }
+                head.send(Wire.connectAck(head, packet.getNsp()));
+            }
+            Session session = sessions.get(head);
+            if (session != null) {
+                session.publicConnected(ns.getName());
+            }
+        } else if (packet.getSubType() == PacketType.DISCONNECT) {
+            Session session = sessions.get(head);
+            if (session != null) {
+                session.publicDisconnected(ns.getName());
+            }
+        }
+        NamespaceClient client = head.getChildClient(ns);
+        if (client == null) {
+            return false;
+        }
+        if (packet.hasAttachments() && !packet.isAttachmentsLoaded()) {
+            return false;
+        }
+        packetListener.onPacket(packet, client, transport);
+        return true;
+    }
+
+    private void guardedMessage(ClientHead head, Packet packet, Transport transport, Namespace ns,
+            TokenAuthenticator policy) {
+        Session session = sessions.computeIfAbsent(head, Session::new);
+        String name = ns.getName();
+        NamespaceAuth auth = session.get(name);
+        switch (packet.getSubType()) {
+            case CONNECT:
+                onConnectPacket(session, auth, ns, policy, packet);
+                return;
+            case EVENT:
+            case BINARY_EVENT:
+                if (auth == null || (packet.hasAttachments() && !packet.isAttachmentsLoaded())) {
+                    return;
+                }
+                if (AUTHENTICATE.equals(packet.getName())) {
+                    onAuthenticateEvent(session, auth, ns, policy, packet);
+                } else {
+                    deliverIfAuthenticated(head, auth, ns, packet, transport);
+                }
+                return;
+            case ACK:
+            case BINARY_ACK:
+                if (auth == null) {
+                    return;
+                }
+                if (isUnauthorizedAck(auth, packet)) {
+                    kick(session, auth);
+                } else {
+                    deliverIfAuthenticated(head, auth, ns, packet, transport);
+                }
+                return;
+            case DISCONNECT:
+                if (auth != null) {
+                    onDisconnectPacket(session, auth, ns);
+                }
+                return;
+            default:
+                // CONNECT_ERROR and unknown packet types are never sent by clients: drop.
+        }
+    }
+
+    private void deliverIfAuthenticated(ClientHead head, NamespaceAuth auth, Namespace ns, Packet packet,
+            Transport transport) {
+        if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+            // A promotion may be running on another thread (the client answered `authenticated` fast): wait for
+            // it to finish, then decide.
+            synchronized (auth) {
+                if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+                    return;
+                }
+            }
+        }
+        NamespaceClient client = head.getChildClient(ns);
+        if (client == null || client.getNamespace() != ns) {
+            return;
+        }
+        packetListener.onPacket(packet, client, transport);
+    }
+
+    private static boolean isUnauthorizedAck(NamespaceAuth auth, Packet packet) {
+        Long ackId = packet.getAckId();
+        synchronized (auth) {
+            return auth.phase == NamespaceAuth.Phase.REJECTED && ackId != null && ackId == auth.unauthorizedAckId;
+        }
+    }
+
+    private void onConnectPacket(Session session, NamespaceAuth existing, Namespace ns, TokenAuthenticator policy,
+            Packet packet) {
+        NamespaceAuth auth = existing != null ? existing : session.getOrCreate(ns.getName());
+        synchronized (auth) {
+            if (auth.phase != NamespaceAuth.Phase.AWAITING_CONNECT) {
+                log.debug("Ignored a repeated CONNECT to {} from session {}", display(ns.getName()),
+                        session.head.getSessionId());
+                return;
+            }
+            auth.phase = NamespaceAuth.Phase.VERIFYING;
+        }
+        if (policy.options().mode() == AuthMode.HANDSHAKE) {
+            verifyHandshake(session, auth, ns, policy, Wire.isV4(session.head) ? packet.getData() : null);
+        } else {
+            quarantine(session, auth, policy);
+        }
+    }
+
+    private void onDisconnectPacket(Session session, NamespaceAuth auth, Namespace ns) {
+        NamespaceAuth.Phase previous;
+        synchronized (auth) {
+            previous = auth.phase;
+            auth.phase = NamespaceAuth.Phase.REJECTED;
+            auth.cancelTimer();
+        }
+        session.remove(auth);
+        if (previous == NamespaceAuth.Phase.AUTHENTICATED) {
+            detach(session.head, ns);
+        }
+    }
+
+    // ---------------------------------------------------------------- handshake mode
+
+    private void verifyHandshake(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Object authPayload) {
+        synchronized (auth) {
+            auth.phase = NamespaceAuth.Phase.VERIFYING;
+        }
+        ClientHead head = session.head;
+        String token;
+        try {
+            token = TokenExtractor.extract(authPayload, head.getHandshakeData(), policy.options());
+        } catch (UnauthorizedException e) {
+            rejectHandshake(session, auth, policy, e);
+            return;
+        }
+        policy.authenticate(token, head.getHandshakeData(), display(ns.getName())).whenComplete((principal, error) -> {
+            try {
+                if (error != null) {
+                    rejectHandshake(session, auth, policy, unauthorized(error));
+                } else {
+                    admitHandshake(session, auth, ns, policy, principal);
+                }
+            } catch (RuntimeException e) {
+                log.error("Error while completing the authentication of session {}", head.getSessionId(), e);
+                head.disconnect();
+            }
+        });
+    }
+
+    private void admitHandshake(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal) {
+        ClientHead head = session.head;
+        boolean v4 = Wire.isV4(head);
+        boolean root = ROOT.equals(ns.getName());
+        synchronized (auth) {
+            if (auth.phase != NamespaceAuth.Phase.VERIFYING || !head.isConnected()) {
+                return;
+            }
+            NamespaceClient client = attach(head, ns);
+            store(client, policy.options(), principal);
+            if (v4 || root) {
+                head.send(Wire.connectAck(head, ns.getName()));
+            }
+            notifyAuthenticated(policy, client, principal);
+            ns.onConnect(client);
+            if (!v4 && !root) {
+                head.send(Wire.connectAck(head, ns.getName()));
+            }
+            auth.phase = NamespaceAuth.Phase.AUTHENTICATED;
+        }
+    }
+
+    private void rejectHandshake(Session session, NamespaceAuth auth, TokenAuthenticator policy,
+            UnauthorizedException error) {
+        ClientHead head = session.head;
+        synchronized (auth) {
+            if (auth.phase == NamespaceAuth.Phase.REJECTED) {
+                return;
+            }
+            auth.phase = NamespaceAuth.Phase.REJECTED;
+        }
+        session.remove(auth); // the client may try again with another CONNECT
+        notifyFailure(policy, head, auth.name, error);
+        head.send(Wire.connectError(head, auth.name, error, policy.options().detailedErrorCodes()));
+        if (!session.hasOtherLiveNamespace(auth.name)) {
+            closeAfterDelivery(head, auth.name);
+        }
+    }
+
+    // ---------------------------------------------------------------- authenticate mode
+
+    private void quarantine(Session session, NamespaceAuth auth, TokenAuthenticator policy) {
+        ClientHead head = session.head;
+        JwtAuthOptions options = policy.options();
+        synchronized (auth) {
+            auth.phase = NamespaceAuth.Phase.QUARANTINED;
+            if (options.required()) {
+                auth.timer = Timers.schedule(options.timeout(), () -> onAuthenticateTimeout(session, auth, policy));
+            }
+        }
+        head.send(Wire.connectAck(head, auth.name));
+    }
+
+    private void onAuthenticateTimeout(Session session, NamespaceAuth auth, TokenAuthenticator policy) {
+        synchronized (auth) {
+            if (auth.phase != NamespaceAuth.Phase.QUARANTINED) {
+                return;
+            }
+            auth.phase = NamespaceAuth.Phase.REJECTED;
+            auth.timer = null;
+        }
+        notifyFailure(policy, session.head, auth.name,
+                new UnauthorizedException(ErrorCode.AUTHENTICATION_TIMEOUT, "authentication timed out"));
+        kick(session, auth);
+    }
+
+    private void onAuthenticateEvent(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Packet packet) {
+        boolean renewal;
+        synchronized (auth) {
+            if (auth.phase == NamespaceAuth.Phase.QUARANTINED) {
+                auth.cancelTimer();
+                auth.phase = NamespaceAuth.Phase.VERIFYING;
+                renewal = false;
+            } else if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
+                renewal = true;
+            } else {
+                return;
+            }
+        }
+        List<Object> args = packet.getData();
+        Object data = args == null || args.isEmpty() ? null : args.get(0);
+        Object token = data instanceof Map ? ((Map<?, ?>) data).get("token") : null;
+        if (!(token instanceof String) || ((String) token).isEmpty()) {
+            failAuthenticate(session, auth, ns, policy,
+                    new UnauthorizedException(ErrorCode.TOKEN_DATATYPE, "invalid token datatype"));
+            return;
+        }
+        ClientHead head = session.head;
+        policy.authenticate((String) token, head.getHandshakeData(), display(ns.getName()))
+                .whenComplete((principal, error) -> {
+                    try {
+                        if (error != null) {
+                            failAuthenticate(session, auth, ns, policy, unauthorized(error));
+                        } else if (renewal) {
+                            renew(session, auth, ns, policy, principal);
+                        } else {
+                            promote(session, auth, ns, policy, principal);
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("Error while completing the authentication of session {}", head.getSessionId(), e);
+                        head.disconnect();
+                    }
+                });
+    }
+
+    private void promote(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal) {
+        ClientHead head = session.head;
+        synchronized (auth) {
+            if (auth.phase != NamespaceAuth.Phase.VERIFYING || !head.isConnected()) {
+                return;
+            }
+            NamespaceClient client = attach(head, ns);
+            store(client, policy.options(), principal);
+            head.send(Wire.event(head, ns.getName(), "authenticated"));
+            notifyAuthenticated(policy, client, principal);
+            ns.onConnect(client);
+            auth.phase = NamespaceAuth.Phase.AUTHENTICATED;
+        }
+    }
+
+    private void renew(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal) {
+        ClientHead head = session.head;
+        synchronized (auth) {
+            if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+                return;
+            }
+            NamespaceClient client = head.getChildClient(ns);
+            if (client == null || client.getNamespace() != ns) {
+                return;
+            }
+            store(client, policy.options(), principal);
+            head.send(Wire.event(head, ns.getName(), "authenticated"));
+        }
+    }
+
+    private void failAuthenticate(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            UnauthorizedException error) {
+        ClientHead head = session.head;
+        long ackId;
+        synchronized (auth) {
+            if (auth.phase == NamespaceAuth.Phase.REJECTED) {
+                return;
+            }
+            if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
+                detach(head, ns); // out of every room before anything else is said
+            }
+            auth.phase = NamespaceAuth.Phase.REJECTED;
+            auth.cancelTimer();
+            ackId = session.nextAckId();
+            auth.unauthorizedAckId = ackId;
+        }
+        notifyFailure(policy, head, auth.name, error);
+        Packet unauthorized = Wire.event(head, auth.name, "unauthorized",
+                Wire.unauthorizedPayload(error, policy.options().detailedErrorCodes()));
+        unauthorized.setAckId(ackId);
+        head.send(unauthorized);
+        synchronized (auth) {
+            if (auth.phase == NamespaceAuth.Phase.REJECTED && auth.unauthorizedAckId == ackId) {
+                auth.timer = Timers.schedule(policy.options().unauthorizedGracePeriod(), () -> kick(session, auth));
+            }
+        }
+    }
+
+    /** Disconnects a refused socket from one namespace, and closes the connection when nothing else is left. */
+    private void kick(Session session, NamespaceAuth auth) {
+        synchronized (auth) {
+            auth.cancelTimer();
+            if (auth.unauthorizedAckId == Long.MIN_VALUE) {
+                return; // already kicked
+            }
+            auth.unauthorizedAckId = Long.MIN_VALUE;
+        }
+        session.remove(auth);
+        ClientHead head = session.head;
+        if (session.hasOtherLiveNamespace(auth.name)) {
+            head.send(Wire.disconnect(head, auth.name));
+        } else {
+            closeAfterDelivery(head, auth.name);
+        }
+    }
+
+    // ---------------------------------------------------------------- attaching and detaching
+
+    /** Connects a socket to the real namespace (for "/": replaces the parked client). */
+    private NamespaceClient attach(ClientHead head, Namespace ns) {
+        if (!ROOT.equals(ns.getName())) {
+            return head.addNamespaceClient(ns);
+        }
+        NamespaceClient parked = head.getChildClient(ns);
+        NamespaceClient client = head.addNamespaceClient(ns); // same key: "/" is never missing from the head
+        if (parked != null && parked.getNamespace() == parkedRoot) {
+            parkedRoot.onDisconnect(parked);
+        }
+        return client;
+    }
+
+    /** Takes an authenticated socket out of the real namespace, its rooms and its listeners' view. */
+    private void detach(ClientHead head, Namespace ns) {
+        NamespaceClient client = head.getChildClient(ns);
+        if (client == null || client.getNamespace() != ns) {
+            return;
+        }
+        if (ROOT.equals(ns.getName())) {
+            head.addNamespaceClient(parkedRoot); // park again first, so "/" is never missing from the head
+            ns.onDisconnect(client);
+        } else {
+            client.onDisconnect();
+        }
+    }
+
+    private static void store(SocketIOClient client, JwtAuthOptions options, JwtPrincipal principal) {
+        client.set(options.decodedPropertyName(), new LinkedHashMap<>(principal.claims()));
+        client.set(options.encodedPropertyName(), principal.token());
+        client.set(JwtPrincipal.STORE_KEY, principal);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /**
+     * Lets the packets already queued (the error) reach the client, then says disconnect for the namespace and
+     * closes the connection. A client that stops polling is closed after a bounded wait all the same.
+     */
+    private void closeAfterDelivery(ClientHead head, String namespace) {
+        Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> {
+            if (!head.isConnected()) {
+                return;
+            }
+            head.send(Wire.disconnect(head, namespace));
+            Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> {
+                if (head.isConnected()) {
+                    head.disconnect();
+                }
+            });
+        });
+    }
+
+    private static boolean delivered(ClientHead head) {
+        return !head.isConnected() || head.getPacketsQueue(head.getCurrentTransport()).isEmpty();
+    }
+
+    /**
+     * netty-socketio sends one NOOP on polling after a websocket probe; if the client re-polls before it reads the
+     * probe answer, that poll hangs and so does the upgrade (and every buffered emit) until another packet comes.
+     * engine.io servers send a NOOP every 100 ms; so does this pump, until the upgrade completes.
+     */
+    private static void pumpUpgrade(ClientHead head) {
+        Timers.schedule(PUMP_STEP, new Runnable() {
+            private int left = PUMP_STEPS;
+
+            @Override
+            public void run() {
+                if (!head.isConnected() || head.getCurrentTransport() == Transport.WEBSOCKET || --left < 0) {
+                    return;
+                }
+                if (head.getPacketsQueue(Transport.POLLING).isEmpty()) {
+                    head.send(new Packet(PacketType.NOOP, head.getEngineIOVersion()), Transport.POLLING);
+                }
+                Timers.schedule(PUMP_STEP, this);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- lifecycle and hooks
+
+    /**
+     * netty-socketio forgot a session: drop its state and cancel its timers.
+     *
+     * @param head the session
+     */
+    void onDisconnect(ClientHead head) {
+        Session session = sessions.remove(head);
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    /** Drops the state of sessions that netty-socketio disconnected without telling (never-bound transports). */
+    void sweep() {
+        sessions.values().removeIf(session -> {
+            if (session.head.isConnected()) {
+                return false;
+            }
+            session.close();
+            return true;
+        });
+    }
+
+    private static void notifyAuthenticated(TokenAuthenticator policy, SocketIOClient client, JwtPrincipal principal) {
+        try {
+            policy.options().listener().onAuthenticated(client, principal);
+        } catch (RuntimeException e) {
+            log.error("An AuthenticationListener failed in onAuthenticated", e);
+        }
+    }
+
+    private static void notifyFailure(TokenAuthenticator policy, ClientHead head, String namespace,
+            UnauthorizedException error) {
+        log.debug("Refused session {} on {}: {} ({})", head.getSessionId(), display(namespace), error.detailedCode(),
+                error.getMessage());
+        try {
+            policy.options().listener().onFailure(new AuthenticationFailure(error, display(namespace),
+                    head.getRemoteAddress(), head.getSessionId()));
+        } catch (RuntimeException e) {
+            log.error("An AuthenticationListener failed in onFailure", e);
+        }
+    }
+
+    private static UnauthorizedException unauthorized(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof UnauthorizedException) {
+            return (UnauthorizedException) cause;
+        }
+        log.error("Unexpected failure while authenticating: {}", cause.getClass().getName());
+        return new UnauthorizedException(ErrorCode.INVALID_TOKEN, "invalid token");
+    }
+
+    static String display(String namespace) {
+        return namespace.isEmpty() ? "/" : namespace;
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.socketiojwt.internal;
+
+import io.netty.util.Timeout;
+
+/**
+ * The authentication state of one socket on one protected namespace. Transitions happen under this object's
+ * monitor; {@link #phase} is volatile so that the per-packet check of an authenticated socket takes no lock.
+ */
+final class NamespaceAuth {
+
+    enum Phase {
+        /** Parked, waiting for the client's CONNECT (Socket.IO v4 clients). */
+        AWAITING_CONNECT,
+        /** A token is being verified; nothing reaches the application. */
+        VERIFYING,
+        /** Connected in quarantine, waiting for {@code authenticate} (authenticate mode). */
+        QUARANTINED,
+        /** Authenticated: connected to the real namespace. */
+        AUTHENTICATED,
+        /** Refused; the socket is being disconnected. */
+        REJECTED
+    }
+
+    final String name;
+    volatile Phase phase = Phase.AWAITING_CONNECT;
+    /** The pending deadline (authenticate timeout, or grace after {@code unauthorized}); guarded by this. */
+    Timeout timer;
+    /** The ack id of the {@code unauthorized} event awaiting the client's ack; guarded by this. */
+    long unauthorizedAckId = -1;
+
+    NamespaceAuth(String name) {
+        this.name = name;
+    }
+
+    /** Cancels the pending deadline, if any. Call while holding this object's monitor. */
+    void cancelTimer() {
+        Timeout t = timer;
+        timer = null;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.github.socketiojwt.internal;
+
+import com.corundumstudio.socketio.HandshakeData;
+import io.github.socketiojwt.ErrorCode;
+import io.github.socketiojwt.JwtAuthOptions;
+import io.github.socketiojwt.JwtPrincipal;
+import io.github.socketiojwt.KeyRequest;
+import io.github.socketiojwt.UnauthorizedException;
+import io.netty.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.security.Key;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One token's way through: structure → key → signature and time claims → the application's validator → a
+ * {@link JwtPrincipal}. Every step may be asynchronous; every failure, exception or time-out ends in an
+ * {@link UnauthorizedException}, never in a hang. With a static key and no validator the returned future is
+ * already complete, so the caller continues on the same thread.
+ */
+public final class TokenAuthenticator {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenAuthenticator.class);
+
+    private final JwtAuthOptions options;
+    private final TokenVerifier verifier;
+
+    /**
+     * Creates an authenticator for one set of options.
+     *
+     * @param options the validated options
+     */
+    public TokenAuthenticator(JwtAuthOptions options) {
+        this.options = options;
+        this.verifier = new TokenVerifier(options);
+    }
+
+    /** @return the options */
+    public JwtAuthOptions options() {
+        return options;
+    }
+
+    /**
+     * Authenticates a token.
+     *
+     * @param token the encoded token, non-empty
+     * @param handshake the socket's handshake
+     * @param namespace the namespace, {@code "/"} for the default one
+     * @return a future completing with the principal, or exceptionally with an {@link UnauthorizedException}
+     */
+    public CompletableFuture<JwtPrincipal> authenticate(String token, HandshakeData handshake, String namespace) {
+        DecodedToken decoded;
+        try {
+            decoded = verifier.decode(token);
+        } catch (UnauthorizedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<JwtPrincipal> verified = resolveKey(decoded, handshake, namespace).thenApply(key -> {
+            if (key == null) {
+                throw new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret or public key must be provided");
+            }
+            verifier.verify(decoded, key);
+            return new JwtPrincipal(namespace, token, decoded.claims, null);
+        });
+        if (options.validator() == io.github.socketiojwt.AuthenticationValidator.NONE) {
+            return unwrap(verified);
+        }
+        return unwrap(verified.thenCompose(principal -> validate(principal, handshake)));
+    }
+
+    private CompletableFuture<Key> resolveKey(DecodedToken decoded, HandshakeData handshake, String namespace) {
+        if (options.key() != null) {
+            return CompletableFuture.completedFuture(options.key());
+        }
+        CompletionStage<? extends Key> stage;
+        try {
+            stage = options.keyResolver().resolve(new KeyRequest(handshake, namespace, decoded.header, decoded.claims));
+        } catch (UnauthorizedException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            log.warn("The key resolver failed on namespace {}: {}", namespace, e.getClass().getName());
+            return CompletableFuture.failedFuture(keyUnavailable());
+        }
+        if (stage == null) {
+            return CompletableFuture.failedFuture(keyUnavailable());
+        }
+        return withTimeout(stage, TokenAuthenticator::keyUnavailable, "key resolver", namespace);
+    }
+
+    private CompletableFuture<JwtPrincipal> validate(JwtPrincipal principal, HandshakeData handshake) {
+        CompletionStage<? extends Serializable> stage;
+        try {
+            stage = options.validator().validate(principal, handshake);
+        } catch (UnauthorizedException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            log.warn("The validator failed on namespace {}: {}", principal.namespace(), e.getClass().getName());
+            return CompletableFuture.failedFuture(validationFailed());
+        }
+        if (stage == null) {
+            return CompletableFuture.completedFuture(principal);
+        }
+        return withTimeout(stage, TokenAuthenticator::validationFailed, "validator", principal.namespace())
+                .thenApply(user -> user == null ? principal : principal.withUser(user));
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletionStage<? extends T> stage,
+            java.util.function.Supplier<UnauthorizedException> failure, String what, String namespace) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<? extends T> source = stage.toCompletableFuture();
+        if (source.isDone()) {
+            source.whenComplete((value, error) -> complete(result, value, error, failure, what, namespace));
+            return result;
+        }
+        // Time-outs are owned here, never by the application's stage.
+        Timeout timeout = Timers.schedule(options.resolutionTimeout(), () -> {
+            if (result.completeExceptionally(failure.get())) {
+                log.warn("The {} on namespace {} did not answer in time", what, namespace);
+            }
+        });
+        stage.whenComplete((value, error) -> {
+            timeout.cancel();
+            complete(result, value, error, failure, what, namespace);
+        });
+        return result;
+    }
+
+    private static <T> void complete(CompletableFuture<T> result, T value, Throwable error,
+            java.util.function.Supplier<UnauthorizedException> failure, String what, String namespace) {
+        if (error == null) {
+            result.complete(value);
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof UnauthorizedException) {
+            result.completeExceptionally(cause);
+        } else {
+            log.warn("The {} on namespace {} failed: {}", what, namespace, cause.getClass().getName());
+            result.completeExceptionally(failure.get());
+        }
+    }
+
+    private static <T> CompletableFuture<T> unwrap(CompletableFuture<T> future) {
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            return future;
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        future.whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof UnauthorizedException) {
+                result.completeExceptionally(cause);
+            } else {
+                log.error("Unexpected failure while authenticating a token: {}", cause.getClass().getName());
+                result.completeExceptionally(new UnauthorizedException(ErrorCode.INVALID_TOKEN, "invalid token"));
+            }
+        });
+        return result;
+    }
+
+    private static UnauthorizedException keyUnavailable() {
+        return new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret could not be resolved");
+    }
+
+    private static UnauthorizedException validationFailed() {
+        return new UnauthorizedException(ErrorCode.UNKNOWN, "authentication failed");
+    }
+}

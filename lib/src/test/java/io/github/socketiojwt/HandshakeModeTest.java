@@ -1,0 +1,115 @@
+package io.github.socketiojwt;
+
+import io.github.socketiojwt.testing.JavaClient;
+import io.github.socketiojwt.testing.TestServer;
+import io.github.socketiojwt.testing.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Handshake mode end to end, with the Java Socket.IO client (protocol v4). */
+class HandshakeModeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET)
+                .build()).install(s, "/"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "polling"})
+    void connectsWithTokenInAuthPayloadAndReachesListeners(String transport) {
+        try (JavaClient client = JavaClient.connect(server.url(), "/", Map.of("token", TestTokens.token("alice")),
+                null, null, transport)) {
+            client.awaitOrFail("connect", WAIT);
+            client.awaitOrFail("hi", WAIT);
+            client.emitWithAck("whoami", Map.of());
+            JavaClient.Event claims = client.awaitOrFail("ack:whoami", WAIT);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) claims.arg(0);
+            assertEquals("alice", map.get("sub"));
+            assertTrue(map.get("exp") instanceof Number, "exp in seconds: " + map);
+            assertEquals(1, server.appCalls("connect / ").size());
+        }
+    }
+
+    @Test
+    void acceptsBearerPrefixQueryAndHeader() {
+        String token = TestTokens.token("bob");
+        try (JavaClient viaBearer = JavaClient.connect(server.url(), "/", Map.of("token", "Bearer " + token), null,
+                null);
+             JavaClient viaQuery = JavaClient.connect(server.url(), "/", null, "token=" + token, null);
+             JavaClient viaHeader = JavaClient.connect(server.url(), "/", null, null,
+                     Map.of("Authorization", "Bearer " + token), "polling")) {
+            viaBearer.awaitOrFail("connect", WAIT);
+            viaQuery.awaitOrFail("connect", WAIT);
+            viaHeader.awaitOrFail("connect", WAIT);
+        }
+    }
+
+    @Test
+    void refusesMissingTokenWithConnectErrorAndNeverRunsConnectListener() {
+        try (JavaClient client = JavaClient.connect(server.url(), "/", null, null, null)) {
+            JavaClient.Event error = client.awaitOrFail("connect_error", WAIT);
+            assertConnectError(error, "no token provided", "credentials_required");
+            assertFalse(client.has("connect"));
+            assertTrue(server.appCalls().isEmpty(), server.appCalls().toString());
+        }
+    }
+
+    @Test
+    void refusesMalformedExpiredUnsignedAndForgedTokens() {
+        assertRefused(Map.of("token", "boooooo"), "jwt malformed", "invalid_token");
+        assertRefused(Map.of("token", TestTokens.UNSIGNED), "jwt signature is required", "invalid_token");
+        assertRefused(Map.of("token", TestTokens.token(TestTokens.SECRET, "x", Instant.now().minusSeconds(5))),
+                "jwt expired", "invalid_token");
+        assertRefused(Map.of("token", TestTokens.token(TestTokens.OTHER_SECRET, "x", Instant.now().plusSeconds(60))),
+                "invalid signature", "invalid_token");
+        assertRefused(Map.of("token", TestTokens.tampered("x")), "invalid signature", "invalid_token");
+        assertRefused(Map.of("token", "Bearer a b"), "Format is Authorization: Bearer [token]",
+                "credentials_bad_format");
+        assertTrue(server.appCalls().isEmpty(), server.appCalls().toString());
+    }
+
+    @Test
+    void firstSourceDecidesABadAuthTokenIsNotRescuedByAGoodQueryToken() {
+        try (JavaClient client = JavaClient.connect(server.url(), "/", Map.of("token", "boooooo"),
+                "token=" + TestTokens.token("eve"), null)) {
+            assertConnectError(client.awaitOrFail("connect_error", WAIT), "jwt malformed", "invalid_token");
+        }
+    }
+
+    private void assertRefused(Map<String, ?> auth, String message, String code) {
+        try (JavaClient client = JavaClient.connect(server.url(), "/", auth, null, null)) {
+            assertConnectError(client.awaitOrFail("connect_error", WAIT), message, code);
+            assertFalse(client.has("connect"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void assertConnectError(JavaClient.Event event, String message, String code) {
+        Map<String, Object> payload = (Map<String, Object>) event.arg(0);
+        assertEquals(message, payload.get("message"), payload.toString());
+        Map<String, Object> data = (Map<String, Object>) payload.get("data");
+        assertEquals(Map.of("message", message, "code", code, "type", "UnauthorizedError"), data);
+    }
+}
