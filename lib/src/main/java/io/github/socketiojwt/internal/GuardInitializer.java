@@ -43,6 +43,8 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
 
     /** The pipeline name of the handler that sees each session right after its handshake was authorized. */
     public static final String HANDSHAKE_GUARD = "socketioJwtHandshakeGuard";
+    /** The pipeline name of the handler that refuses unknown transports without logging their URL. */
+    public static final String TRANSPORT_CHECK = "socketioJwtTransportCheck";
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(30);
 
     private final Map<String, TokenAuthenticator> namespacePolicies = new ConcurrentHashMap<>();
@@ -52,6 +54,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     private volatile Guard guard;
     private volatile ChannelHandler packetHandler;
     private volatile ChannelHandler handshakeHandler;
+    private volatile ChannelHandler transportCheck;
     private volatile Timeout sweeper;
     private volatile boolean stopped;
 
@@ -130,6 +133,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
                 configuration.getExceptionListener());
         this.packetHandler = new GuardedPacketHandler(newGuard);
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
+        this.transportCheck = new TransportCheck(configuration);
         this.guard = newGuard;
         scheduleSweep();
     }
@@ -138,6 +142,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
         pipeline.replace(PACKET_HANDLER, PACKET_HANDLER, packetHandler);
+        pipeline.addBefore(AUTHORIZE_HANDLER, TRANSPORT_CHECK, transportCheck);
         pipeline.addAfter(AUTHORIZE_HANDLER, HANDSHAKE_GUARD, handshakeHandler);
         for (Consumer<ChannelPipeline> customizer : customizers) {
             customizer.accept(pipeline);
