@@ -5,6 +5,7 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.listener.ExceptionListener;
 import com.corundumstudio.socketio.messages.PacketsMessage;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -51,8 +53,10 @@ public final class Guard {
     static final String AUTHENTICATE = "authenticate";
     private static final Duration DELIVERY_CHECK = Duration.ofMillis(20);
     private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(1);
+    private static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(100);
     private static final Duration PUMP_STEP = Duration.ofMillis(100);
     private static final int PUMP_STEPS = 100;
+    private static final byte RECORD_SEPARATOR = 0x1e;
 
     private final Function<String, TokenAuthenticator> policies;
     private final NamespacesHub hub;
@@ -61,10 +65,12 @@ public final class Guard {
     private final ExceptionListener exceptionListener;
     private final Namespace parkedRoot;
     private final Map<ClientHead, Session> sessions = new ConcurrentHashMap<>();
+    private final ClientsBox clientsBox;
 
     Guard(Function<String, TokenAuthenticator> policies, NamespacesHub hub, PacketDecoder decoder,
-            PacketListener packetListener, ExceptionListener exceptionListener) {
+            PacketListener packetListener, ExceptionListener exceptionListener, ClientsBox clientsBox) {
         this.policies = policies;
+        this.clientsBox = clientsBox;
         this.hub = hub;
         this.decoder = decoder;
         this.packetListener = packetListener;
@@ -124,9 +130,13 @@ public final class Guard {
         ByteBuf content = message.getContent();
         ClientHead head = message.getClient();
         while (content.isReadable()) {
+            ByteBuf frame = nextFrame(content);
+            if (!frame.isReadable()) {
+                continue; // an empty record between two separators
+            }
             Packet packet;
             try {
-                packet = decoder.decodePackets(content, head);
+                packet = decoder.decodePackets(frame, head);
             } catch (Exception e) {
                 // The message may carry a token: log neither the content nor the exception's message.
                 log.debug("Dropped an undecodable packet from session {} ({})", head.getSessionId(),
@@ -142,6 +152,39 @@ public final class Guard {
                 return;
             }
         }
+    }
+
+    /**
+     * Cuts the next record-separated (Engine.IO v4) packet off the message, so that netty-socketio's decoder sees
+     * one packet at a time: given several, it copies each into a pooled buffer that it never releases (a leak on
+     * every multi-packet message). Length-prefixed Engine.IO v3 payloads are left to the decoder, which slices
+     * them without copying.
+     */
+    private static ByteBuf nextFrame(ByteBuf content) {
+        if (content.getByte(content.readerIndex()) == 0x0 || hasLengthHeader(content)) {
+            return content;
+        }
+        int separator = content.bytesBefore(RECORD_SEPARATOR);
+        if (separator < 0) {
+            return content;
+        }
+        ByteBuf frame = content.readSlice(separator);
+        content.skipBytes(1);
+        return frame;
+    }
+
+    /** netty-socketio's own test for an Engine.IO v3 {@code <length>:} prefix (PacketDecoder.hasLengthHeader). */
+    private static boolean hasLengthHeader(ByteBuf buffer) {
+        for (int i = 0; i < Math.min(buffer.readableBytes(), 10); i++) {
+            byte b = buffer.getByte(buffer.readerIndex() + i);
+            if (b == (byte) ':' && i > 0) {
+                return true;
+            }
+            if (b > 57 || b < 48) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private void report(ChannelHandlerContext ctx, ClientHead head, Exception error) {
@@ -398,6 +441,7 @@ public final class Guard {
                 return;
             }
             NamespaceClient client = attach(head, ns);
+            auth.admitted = client;
             store(client, policy.options(), principal);
             if (v4 || root) {
                 head.send(Wire.connectAck(head, ns.getName()));
@@ -503,6 +547,7 @@ public final class Guard {
                 return;
             }
             NamespaceClient client = attach(head, ns);
+            auth.admitted = client;
             store(client, policy.options(), principal);
             head.send(Wire.event(head, ns.getName(), "authenticated"));
             notifyAuthenticated(policy, client, principal);
@@ -620,11 +665,24 @@ public final class Guard {
                 return;
             }
             head.send(Wire.disconnect(head, namespace));
-            Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> {
-                if (head.isConnected()) {
-                    head.disconnect();
-                }
-            });
+            Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> disconnect(head));
+        });
+    }
+
+    /**
+     * Closes a connection without racing netty-socketio's implicit connect to "/": new requests for the session
+     * are refused first, requests already past that look-up finish, and only then is the session torn down (which
+     * removes the parked "/" client that keeps netty-socketio from attaching the socket to the real "/").
+     */
+    private void disconnect(ClientHead head) {
+        if (!head.isConnected()) {
+            return;
+        }
+        clientsBox.removeClient(head.getSessionId());
+        Timers.schedule(IN_FLIGHT_GRACE, () -> {
+            if (head.isConnected()) {
+                head.disconnect();
+            }
         });
     }
 
@@ -652,6 +710,46 @@ public final class Guard {
                 Timers.schedule(PUMP_STEP, this);
             }
         });
+    }
+
+    // ---------------------------------------------------------------- the last line of defence on "/"
+
+    /**
+     * Runs first among the connect listeners of the real "/" namespace. netty-socketio attaches a socket to "/"
+     * by itself whenever a transport binds and "/" is missing from the session; the parked client prevents that,
+     * except while a session is being torn down and a request races it. Such an attach never reaches the
+     * application's listeners: this gate takes the socket back out and aborts the listener loop.
+     *
+     * @param client the socket netty-socketio is connecting to "/"
+     * @param allClients the real "/" namespace's client map
+     */
+    void gateRootConnect(SocketIOClient client, Map<UUID, SocketIOClient> allClients) {
+        if (policies.apply(ROOT) == null || !(client instanceof NamespaceClient)) {
+            return;
+        }
+        ClientHead head = ((NamespaceClient) client).getBaseClient();
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null ? null : session.get(ROOT);
+        if (auth != null && auth.admitted == client) {
+            return;
+        }
+        Namespace root = ((NamespaceClient) client).getNamespace();
+        root.leave(ROOT, client.getSessionId());
+        allClients.remove(client.getSessionId(), client);
+        if (head.isConnected()) {
+            head.addNamespaceClient(parkedRoot);
+        }
+        log.warn("Refused an unauthenticated implicit connect to / (session {})", head.getSessionId());
+        throw new RefusedConnect();
+    }
+
+    /** Aborts netty-socketio's connect-listener loop; carries no stack trace and no client data. */
+    static final class RefusedConnect extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedConnect() {
+            super("netty-socketio-jwt refused an unauthenticated connect to /", null, false, false);
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle and hooks

@@ -4,7 +4,10 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.ack.AckManager;
+import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.listener.ConnectListener;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.messages.PacketsMessage;
 import com.corundumstudio.socketio.namespace.Namespace;
@@ -24,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -130,7 +136,8 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         PacketDecoder decoder = new PacketDecoder(new QuietJsonSupport(decodingJson), ackManager);
         PacketListener listener = new PacketListener(ackManager, namespacesHub, null, scheduler);
         Guard newGuard = new Guard(this::policy, namespacesHub, decoder, listener,
-                configuration.getExceptionListener());
+                configuration.getExceptionListener(), field("clientsBox", ClientsBox.class));
+        installRootGate(namespacesHub.get(Namespace.DEFAULT_NAME), newGuard);
         this.packetHandler = new GuardedPacketHandler(newGuard);
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration);
@@ -209,6 +216,29 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("Could not release the default initializer's timer ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Puts the guard's gate first among the real "/" namespace's connect listeners. */
+    @SuppressWarnings("unchecked")
+    private static void installRootGate(Namespace root, Guard guard) {
+        Queue<ConnectListener> listeners = (Queue<ConnectListener>) namespaceField(root, "connectListeners");
+        Map<UUID, SocketIOClient> allClients = (Map<UUID, SocketIOClient>) namespaceField(root, "allClients");
+        List<ConnectListener> existing = new ArrayList<>(listeners);
+        listeners.clear();
+        listeners.add(client -> guard.gateRootConnect(client, allClients));
+        listeners.addAll(existing);
+    }
+
+    private static Object namespaceField(Namespace namespace, String name) {
+        try {
+            Field field = Namespace.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(namespace);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("netty-socketio-jwt cannot reach Namespace." + name
+                    + " (expected: netty-socketio 2.0.14 on the class path, or --add-opens"
+                    + " netty.socketio/com.corundumstudio.socketio.namespace=ALL-UNNAMED on the module path)", e);
         }
     }
 

@@ -25,6 +25,8 @@ final class NamespaceAuth {
     volatile Phase phase = Phase.AWAITING_CONNECT;
     /** The pending deadline (authenticate timeout, or grace after {@code unauthorized}); guarded by this. */
     Timeout timer;
+    /** The client the library attached to the real namespace, the only one its connect listeners may see. */
+    volatile Object admitted;
     /** The ack id of the {@code unauthorized} event awaiting the client's ack; guarded by this. */
     long unauthorizedAckId = -1;
 

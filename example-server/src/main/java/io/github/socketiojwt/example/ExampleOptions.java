@@ -1,0 +1,307 @@
+package io.github.socketiojwt.example;
+
+import io.github.socketiojwt.AuthMode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The example server's command line: immutable, validated once by {@link #parse(String[], Map)}.
+ *
+ * <p>Options are {@code --name value} or {@code --name=value}; a few fall back to an environment variable. A bad
+ * option or value throws a {@link UsageException} whose one-line message names it and never contains a secret
+ * or a password.
+ */
+public final class ExampleOptions {
+
+    /** Default port. */
+    public static final int DEFAULT_PORT = 9000;
+    /** Default bind address: local only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The shortest HS256 secret accepted, in bytes (RFC 7518 §3.2). */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    private static final int MAX_TIMEOUT_MS = 86_400_000;
+    private static final int MAX_TOKEN_TTL_S = 31_536_000;
+
+    private static final String USAGE = String.join("\n",
+            "Usage: java -jar example-server.jar [options]",
+            "",
+            "Runs the netty-socketio-jwt example: a Socket.IO server with JWT authentication, a login",
+            "endpoint (POST /login) and a web page, all on one port.",
+            "",
+            "Options [environment variable]:",
+            "  --port N            port to listen on (default " + DEFAULT_PORT + ") [PORT]",
+            "  --host H            address to bind (default " + DEFAULT_HOST + ")",
+            "  --mode M            how namespace / authenticates: handshake or authenticate (default handshake)",
+            "  --secret S          HS256 secret, at least " + MIN_SECRET_BYTES + " bytes (RFC 7518 §3.2) [JWT_SECRET];",
+            "                      default: a random secret, so tokens stop verifying after a restart.",
+            "                      Prefer JWT_SECRET: command lines are visible to other local users.",
+            "  --timeout-ms N      authenticate mode: time a socket has to authenticate (default 5000)",
+            "  --token-ttl-s N     lifetime of the tokens POST /login issues, in seconds (default 3600)",
+            "  --user NAME:PASS    an account (repeatable); default: one 'demo' account with a random",
+            "                      password, printed once at startup",
+            "  --help              print this help and exit",
+            "");
+
+    private final int port;
+    private final String host;
+    private final AuthMode mode;
+    private final byte[] secret;
+    private final Duration timeout;
+    private final Duration tokenTtl;
+    private final Map<String, String> users;
+    private final boolean help;
+
+    private ExampleOptions(int port, String host, AuthMode mode, byte[] secret, Duration timeout, Duration tokenTtl,
+            Map<String, String> users, boolean help) {
+        this.port = port;
+        this.host = host;
+        this.mode = mode;
+        this.secret = secret;
+        this.timeout = timeout;
+        this.tokenTtl = tokenTtl;
+        this.users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
+        this.help = help;
+    }
+
+    /**
+     * Parses a command line.
+     *
+     * @param args the arguments
+     * @param env the environment ({@code System.getenv()} in production)
+     * @return the options; when {@code --help} is among the arguments, options with {@link #help()} set and
+     *         everything else at its default
+     * @throws UsageException if an option or value is bad
+     */
+    public static ExampleOptions parse(String[] args, Map<String, String> env) {
+        Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(env, "env");
+        if (Arrays.asList(args).contains("--help")) {
+            return new ExampleOptions(DEFAULT_PORT, DEFAULT_HOST, AuthMode.HANDSHAKE, null, Duration.ofMillis(5000),
+                    Duration.ofSeconds(3600), Map.of(), true);
+        }
+        int port = DEFAULT_PORT;
+        String envPort = env.get("PORT");
+        if (envPort != null && !envPort.isBlank()) {
+            port = integer("PORT", envPort.trim(), 1, 65_535);
+        }
+        byte[] secret = null;
+        String envSecret = env.get("JWT_SECRET");
+        if (envSecret != null && !envSecret.isEmpty()) {
+            secret = secret("JWT_SECRET", envSecret);
+        }
+        String host = DEFAULT_HOST;
+        AuthMode mode = AuthMode.HANDSHAKE;
+        int timeoutMs = 5000;
+        int tokenTtlS = 3600;
+        Map<String, String> users = new LinkedHashMap<>();
+
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                // Never echo the argument: it may be a misplaced secret or password.
+                throw new UsageException("unexpected argument #" + (i + 1) + " (expected: an option such as --port)");
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                value = null;
+            }
+            if (!isKnown(name)) {
+                throw new UsageException("unknown option " + name + " (see --help)");
+            }
+            if (value == null) {
+                throw new UsageException(name + ": missing value");
+            }
+            switch (name) {
+                case "--port":
+                    port = integer(name, value, 1, 65_535);
+                    break;
+                case "--host":
+                    if (value.isBlank()) {
+                        throw new UsageException("--host: blank (expected: a host name or address)");
+                    }
+                    host = value;
+                    break;
+                case "--mode":
+                    mode = mode(value);
+                    break;
+                case "--secret":
+                    secret = secret(name, value);
+                    break;
+                case "--timeout-ms":
+                    timeoutMs = integer(name, value, 1, MAX_TIMEOUT_MS);
+                    break;
+                case "--token-ttl-s":
+                    tokenTtlS = integer(name, value, 1, MAX_TOKEN_TTL_S);
+                    break;
+                case "--user":
+                    addUser(users, value);
+                    break;
+                default:
+                    throw new IllegalStateException(name);
+            }
+        }
+        return new ExampleOptions(port, host, mode, secret, Duration.ofMillis(timeoutMs), Duration.ofSeconds(tokenTtlS),
+                users, false);
+    }
+
+    /**
+     * The help text printed by {@code --help}.
+     *
+     * @return several lines, ending with a line break
+     */
+    public static String usage() {
+        return USAGE;
+    }
+
+    /** @return the port to listen on */
+    public int port() {
+        return port;
+    }
+
+    /** @return the address to bind */
+    public String host() {
+        return host;
+    }
+
+    /** @return how namespace {@code /} authenticates */
+    public AuthMode mode() {
+        return mode;
+    }
+
+    /** @return a copy of the HS256 secret, or empty when none was given and one must be generated */
+    public Optional<byte[]> secret() {
+        return Optional.ofNullable(secret).map(byte[]::clone);
+    }
+
+    /** @return the time a socket has to authenticate in authenticate mode */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** @return the lifetime of issued tokens */
+    public Duration tokenTtl() {
+        return tokenTtl;
+    }
+
+    /** @return the accounts, name to password, in command-line order; empty when a demo account is wanted */
+    public Map<String, String> users() {
+        return users;
+    }
+
+    /** @return whether {@code --help} was given */
+    public boolean help() {
+        return help;
+    }
+
+    /** Never shows the secret or the passwords. */
+    @Override
+    public String toString() {
+        return "ExampleOptions{port=" + port + ", host=" + host + ", mode=" + mode + ", secret="
+                + (secret == null ? "random" : "<" + secret.length + " bytes>") + ", timeout=" + timeout
+                + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", help=" + help + "}";
+    }
+
+    private static boolean isKnown(String name) {
+        switch (name) {
+            case "--port":
+            case "--host":
+            case "--mode":
+            case "--secret":
+            case "--timeout-ms":
+            case "--token-ttl-s":
+            case "--user":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(name + ": " + printable(value) + " (expected: an integer from " + min + " to "
+                + max + ")");
+    }
+
+    private static AuthMode mode(String value) {
+        switch (value) {
+            case "handshake":
+                return AuthMode.HANDSHAKE;
+            case "authenticate":
+                return AuthMode.AUTHENTICATE;
+            default:
+                throw new UsageException("--mode: " + printable(value) + " (expected: handshake or authenticate)");
+        }
+    }
+
+    private static byte[] secret(String name, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length < MIN_SECRET_BYTES) {
+            throw new UsageException(name + ": " + bytes.length + " bytes (expected: at least " + MIN_SECRET_BYTES
+                    + " bytes for HS256, RFC 7518 §3.2)");
+        }
+        return bytes;
+    }
+
+    private static void addUser(Map<String, String> users, String value) {
+        int colon = value.indexOf(':');
+        if (colon < 0) {
+            throw new UsageException("--user: no ':' (expected: NAME:PASSWORD)");
+        }
+        String name = value.substring(0, colon);
+        String password = value.substring(colon + 1);
+        if (name.isBlank()) {
+            throw new UsageException("--user: empty name (expected: NAME:PASSWORD)");
+        }
+        if (password.isEmpty()) {
+            throw new UsageException("--user " + printable(name) + ": empty password (expected: NAME:PASSWORD)");
+        }
+        if (users.putIfAbsent(name, password) != null) {
+            throw new UsageException("--user " + printable(name) + ": given twice (expected: one password per name)");
+        }
+    }
+
+    /** Keeps error messages on one line whatever the user typed. */
+    private static String printable(String value) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+
+    /** A bad command line: the message is one line and names the option; the process exits with status 2. */
+    public static final class UsageException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        /** The exit status of a bad command line. */
+        public static final int EXIT_STATUS = 2;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+
+        /** @return the exit status, {@value #EXIT_STATUS} */
+        public int exitCode() {
+            return EXIT_STATUS;
+        }
+    }
+}

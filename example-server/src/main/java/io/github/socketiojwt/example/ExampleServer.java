@@ -1,0 +1,275 @@
+package io.github.socketiojwt.example;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIONamespace;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.namespace.Namespace;
+import io.github.socketiojwt.AuthMode;
+import io.github.socketiojwt.AuthenticationFailure;
+import io.github.socketiojwt.AuthenticationListener;
+import io.github.socketiojwt.JwtAuthOptions;
+import io.github.socketiojwt.JwtPrincipal;
+import io.github.socketiojwt.SocketIoJwt;
+import io.jsonwebtoken.security.Keys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The netty-socketio-jwt example: one port serves a Socket.IO server whose namespaces are authenticated by the
+ * library, a login endpoint that issues HS256 tokens, and a small web page.
+ *
+ * <ul>
+ *   <li>{@code /}: handshake or authenticate mode ({@code --mode}); events {@code echo}, {@code whoami} (ack)
+ *       and {@code chat} (broadcast to the namespace);</li>
+ *   <li>{@code /public}: no authentication; emits {@code hi}; {@code login {username, password}} answers
+ *       {@code {token}} or {@code {error}} through its ack;</li>
+ *   <li>{@code /admin}: authenticate mode, emits {@code hi admin} once authenticated;</li>
+ *   <li>{@code /admin_hs}: handshake mode, emits {@code hi admin} on connect.</li>
+ * </ul>
+ *
+ * <p>Start it with {@link #start(ExampleOptions)}; stop it with {@link #close()}.
+ */
+public final class ExampleServer implements AutoCloseable {
+
+    /** {@link #launch} returns this when the server is up and the process must keep running. */
+    static final int RUNNING = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int MAX_CHAT_LENGTH = 1000;
+
+    private final SocketIOServer server;
+    private final LoginService logins;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ExampleServer(SocketIOServer server, LoginService logins, int port) {
+        this.server = server;
+        this.logins = logins;
+        this.port = port;
+    }
+
+    /**
+     * Runs the server until the process is stopped.
+     *
+     * @param args the command line, see {@code --help}
+     */
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+                StandardCharsets.UTF_8);
+        int status = launch(args, System.getenv(), out, err);
+        if (status != RUNNING) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Parses the command line and starts the server.
+     *
+     * @return the exit status (0 after {@code --help}, 2 for a bad command line, 1 when the server cannot start),
+     *         or {@link #RUNNING}
+     */
+    static int launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        ExampleOptions options;
+        try {
+            options = ExampleOptions.parse(args, env);
+        } catch (ExampleOptions.UsageException e) {
+            err.println("example-server: " + e.getMessage());
+            return e.exitCode();
+        }
+        if (options.help()) {
+            out.print(ExampleOptions.usage());
+            return 0;
+        }
+        try {
+            start(options, out);
+            return RUNNING;
+        } catch (IllegalStateException e) {
+            err.println("example-server: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * Starts a server; prints the demo account, if any, to standard output.
+     *
+     * @param options the options
+     * @return the running server
+     * @throws IllegalStateException if it cannot listen on the host and port
+     */
+    public static ExampleServer start(ExampleOptions options) {
+        return start(options, System.out);
+    }
+
+    static ExampleServer start(ExampleOptions options, PrintStream console) {
+        Objects.requireNonNull(options, "options");
+        byte[] secret = options.secret().orElseGet(() -> {
+            LOG.warn("No --secret or JWT_SECRET given: using a random HS256 secret; tokens stop verifying when"
+                    + " the server restarts");
+            byte[] random = new byte[ExampleOptions.MIN_SECRET_BYTES];
+            RANDOM.nextBytes(random);
+            return random;
+        });
+        Map<String, String> users = options.users();
+        if (users.isEmpty()) {
+            String password = randomPassword();
+            users = Map.of("demo", password);
+            console.println("Demo account: user 'demo', password '" + password + "' (shown once; use --user"
+                    + " NAME:PASSWORD to choose your own)");
+        }
+        LoginService logins = new LoginService(Accounts.hash(users, RANDOM), Keys.hmacShaKeyFor(secret),
+                options.tokenTtl(), Clock.systemUTC());
+
+        Configuration config = new Configuration();
+        config.setHostname(options.host());
+        config.setPort(options.port());
+        // The /public login answers its ack from a worker thread; in the default AUTO modes netty-socketio sends an
+        // empty ack as soon as the listener returns.
+        config.setAckMode(AckMode.MANUAL);
+        SocketIOServer server = new SocketIOServer(config);
+
+        AuthenticationListener audit = new AuthenticationListener() {
+            @Override
+            public void onAuthenticated(SocketIOClient client, JwtPrincipal principal) {
+                LOG.info("{} authenticated on {}", principal.subject(), principal.namespace());
+            }
+
+            @Override
+            public void onFailure(AuthenticationFailure failure) {
+                LOG.info("Refused a socket on {} from {}: {} ({})", failure.namespace(), failure.remoteAddress(),
+                        failure.detailedCode(), failure.message());
+            }
+        };
+        JwtAuthOptions.Builder root = options.mode() == AuthMode.HANDSHAKE
+                ? JwtAuthOptions.handshake()
+                : JwtAuthOptions.authenticate().timeout(options.timeout());
+        SocketIoJwt.authorize(root.secret(secret).listener(audit).build()).install(server, "/");
+        SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(secret).timeout(options.timeout())
+                .listener(audit).build()).install(server, "/admin");
+        SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(secret).listener(audit).build())
+                .install(server, "/admin_hs");
+
+        addRootNamespace(server);
+        addPublicNamespace(server, logins);
+        server.addNamespace("/admin").addConnectListener(client -> client.sendEvent("hi admin"));
+        server.addNamespace("/admin_hs").addConnectListener(client -> client.sendEvent("hi admin"));
+
+        String mode = options.mode().name().toLowerCase(Locale.ROOT);
+        HttpRoutes http = new HttpRoutes(config.getContext(), mode, logins);
+        SocketIoJwt.customizePipeline(server, pipeline ->
+                pipeline.addBefore(SocketIOChannelInitializer.AUTHORIZE_HANDLER, "exampleHttp", http));
+
+        try {
+            server.start();
+        } catch (Exception e) { // netty rethrows the bind failure, a checked exception, undeclared
+            logins.close();
+            stopInBackground(server);
+            throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("Listening on http://{}:{}/ (namespace / in {} mode)", options.host(), options.port(), mode);
+        return new ExampleServer(server, logins, options.port());
+    }
+
+    private static void addRootNamespace(SocketIOServer server) {
+        SocketIONamespace root = server.getNamespace(Namespace.DEFAULT_NAME);
+        root.addEventListener("echo", Object.class, (client, data, ack) -> client.sendEvent("echo-response", data));
+        root.addEventListener("whoami", Object.class, (client, data, ack) ->
+                ack.sendAckData(SocketIoJwt.principal(client).map(p -> (Object) p.claims()).orElse(Map.of())));
+        root.addEventListener("chat", Object.class, (client, data, ack) -> {
+            Object text = data instanceof Map ? ((Map<?, ?>) data).get("text") : null;
+            if (!(text instanceof String) || ((String) text).isBlank()
+                    || ((String) text).length() > MAX_CHAT_LENGTH) {
+                return;
+            }
+            String from = SocketIoJwt.principal(client).map(ExampleServer::displayName).orElse("?");
+            root.getBroadcastOperations().sendEvent("chat", Map.of("from", from, "text", text));
+        });
+    }
+
+    private static void addPublicNamespace(SocketIOServer server, LoginService logins) {
+        SocketIONamespace pub = server.addNamespace("/public");
+        pub.addConnectListener(client -> client.sendEvent("hi"));
+        pub.addEventListener("login", Object.class, (client, data, ack) -> {
+            if (!ack.isAckRequested()) {
+                return;
+            }
+            Credentials credentials;
+            try {
+                credentials = Credentials.fromEvent(data);
+            } catch (IllegalArgumentException e) {
+                ack.sendAckData(Map.of("error", e.getMessage()));
+                return;
+            }
+            logins.login(credentials.username(), credentials.password())
+                    .whenComplete((token, error) -> answerLogin(ack, credentials.username(),
+                            token == null ? null : token.orElse(null), error));
+        });
+    }
+
+    private static void answerLogin(AckRequest ack, String username, String token, Throwable error) {
+        if (error != null) {
+            ack.sendAckData(Map.of("error", "busy, try again"));
+        } else if (token != null) {
+            LOG.info("{} logged in over /public", username);
+            ack.sendAckData(Map.of("token", token));
+        } else {
+            ack.sendAckData(Map.of("error", "invalid credentials"));
+        }
+    }
+
+    private static String displayName(JwtPrincipal principal) {
+        if (principal.subject() != null) {
+            return principal.subject();
+        }
+        Object username = principal.claims().get("username");
+        return username instanceof String ? (String) username : "?";
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void stopInBackground(SocketIOServer server) {
+        Thread stopper = new Thread(server::stop, "example-server-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** @return the port the server listens on */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Stops the server without waiting: netty's graceful shutdown takes a few seconds and runs on a daemon thread,
+     * so the port is released shortly after this returns.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            logins.close();
+            stopInBackground(server);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.github.socketiojwt.example;
+
+import io.github.socketiojwt.AuthMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExampleOptionsTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+    private static final String OTHER_SECRET = "fedcba9876543210fedcba9876543210";
+
+    @Test
+    void defaults() {
+        ExampleOptions options = ExampleOptions.parse(new String[0], Map.of());
+        assertEquals(9000, options.port());
+        assertEquals("127.0.0.1", options.host());
+        assertEquals(AuthMode.HANDSHAKE, options.mode());
+        assertTrue(options.secret().isEmpty());
+        assertEquals(Duration.ofMillis(5000), options.timeout());
+        assertEquals(Duration.ofSeconds(3600), options.tokenTtl());
+        assertTrue(options.users().isEmpty());
+        assertFalse(options.help());
+    }
+
+    @Test
+    void everyOptionInBothSpellings() {
+        ExampleOptions options = ExampleOptions.parse(new String[] {"--port", "9100", "--host=0.0.0.0",
+            "--mode", "authenticate", "--secret=" + SECRET, "--timeout-ms", "250", "--token-ttl-s=60",
+            "--user", "alice:wonder:land", "--user=bob:builder"}, Map.of());
+        assertEquals(9100, options.port());
+        assertEquals("0.0.0.0", options.host());
+        assertEquals(AuthMode.AUTHENTICATE, options.mode());
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), options.secret().orElseThrow());
+        assertEquals(Duration.ofMillis(250), options.timeout());
+        assertEquals(Duration.ofSeconds(60), options.tokenTtl());
+        assertEquals(List.of("alice", "bob"), List.copyOf(options.users().keySet()));
+        assertEquals("wonder:land", options.users().get("alice"), "the password is everything after the first ':'");
+    }
+
+    @Test
+    void environmentIsTheFallbackAndFlagsWin() {
+        Map<String, String> env = Map.of("PORT", "9200", "JWT_SECRET", SECRET);
+        ExampleOptions fromEnv = ExampleOptions.parse(new String[0], env);
+        assertEquals(9200, fromEnv.port());
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), fromEnv.secret().orElseThrow());
+
+        ExampleOptions fromFlags = ExampleOptions.parse(new String[] {"--port", "9300", "--secret", OTHER_SECRET},
+                env);
+        assertEquals(9300, fromFlags.port());
+        assertArrayEquals(OTHER_SECRET.getBytes(StandardCharsets.UTF_8), fromFlags.secret().orElseThrow());
+
+        assertTrue(ExampleOptions.parse(new String[0], Map.of("JWT_SECRET", "")).secret().isEmpty(),
+                "an empty JWT_SECRET counts as unset");
+    }
+
+    static Stream<Arguments> badCommandLines() {
+        return Stream.of(
+                Arguments.of(List.of("--port", "abc"), "--port"),
+                Arguments.of(List.of("--port", "0"), "--port"),
+                Arguments.of(List.of("--port=70000"), "--port"),
+                Arguments.of(List.of("--port"), "--port: missing value"),
+                Arguments.of(List.of("--port", "--mode", "handshake"), "--port: missing value"),
+                Arguments.of(List.of("--host", " "), "--host"),
+                Arguments.of(List.of("--mode", "basic"), "--mode"),
+                Arguments.of(List.of("--timeout-ms", "-5"), "--timeout-ms"),
+                Arguments.of(List.of("--token-ttl-s", "1h"), "--token-ttl-s"),
+                Arguments.of(List.of("--user", "alice"), "--user"),
+                Arguments.of(List.of("--user", ":pw"), "--user"),
+                Arguments.of(List.of("--user", "alice:"), "--user 'alice'"),
+                Arguments.of(List.of("--user", "alice:a", "--user", "alice:b"), "--user 'alice'"),
+                Arguments.of(List.of("--bogus"), "--bogus"),
+                Arguments.of(List.of("--bogus=1"), "--bogus"),
+                Arguments.of(List.of("stray"), "argument #1"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badCommandLines")
+    void badOptionExitsTwoWithOneLineNamingIt(List<String> args, String named) {
+        ExampleOptions.UsageException e = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(args.toArray(new String[0]), Map.of()));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
+    void badEnvironmentValueNamesTheVariable() {
+        ExampleOptions.UsageException e = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[0], Map.of("PORT", "nine")));
+        assertEquals(2, e.exitCode());
+        assertTrue(e.getMessage().startsWith("PORT: "), e.getMessage());
+    }
+
+    @Test
+    void shortSecretIsRefusedWithoutEchoingIt() {
+        String shortSecret = "tooshort-but-secret";
+        ExampleOptions.UsageException flag = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[] {"--secret", shortSecret}, Map.of()));
+        assertEquals(2, flag.exitCode());
+        assertTrue(flag.getMessage().startsWith("--secret: 19 bytes"), flag.getMessage());
+        assertTrue(flag.getMessage().contains("RFC 7518 §3.2"), flag.getMessage());
+        assertFalse(flag.getMessage().contains(shortSecret));
+
+        ExampleOptions.UsageException env = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[0], Map.of("JWT_SECRET", shortSecret)));
+        assertTrue(env.getMessage().startsWith("JWT_SECRET: "), env.getMessage());
+        assertFalse(env.getMessage().contains(shortSecret));
+    }
+
+    @Test
+    void thirtyTwoBytesAreEnoughCountedInUtf8() {
+        String sixteenTwoByteChars = "éééééééééééééééé";
+        assertEquals(32, ExampleOptions.parse(new String[] {"--secret", sixteenTwoByteChars}, Map.of())
+                .secret().orElseThrow().length);
+    }
+
+    @Test
+    void helpWinsAndListsEveryOption() {
+        ExampleOptions options = ExampleOptions.parse(new String[] {"--port", "bad", "--help"}, Map.of());
+        assertTrue(options.help());
+        for (String option : List.of("--port", "--host", "--mode", "--secret", "--timeout-ms", "--token-ttl-s",
+                "--user", "--help", "PORT", "JWT_SECRET")) {
+            assertTrue(ExampleOptions.usage().contains(option), option);
+        }
+    }
+
+    @Test
+    void neverShowsSecretsAndCopiesTheSecret() {
+        ExampleOptions options = ExampleOptions.parse(new String[] {"--secret", SECRET, "--user", "alice:hunter2"},
+                Map.of());
+        assertFalse(options.toString().contains(SECRET), options.toString());
+        assertFalse(options.toString().contains("hunter2"), options.toString());
+        byte[] copy = options.secret().orElseThrow();
+        copy[0] = 'X';
+        assertEquals('0', options.secret().orElseThrow()[0]);
+        assertNotSame(options.secret().orElseThrow(), options.secret().orElseThrow());
+        assertThrows(UnsupportedOperationException.class, () -> options.users().put("mallory", "x"));
+    }
+}

@@ -1,0 +1,346 @@
+package io.github.socketiojwt.example;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The example server end to end: HTTP with {@link HttpClient}, Socket.IO with the Java client (protocol v4). */
+class ExampleServerTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+    private static final long WAIT_S = 5;
+    private static final Gson GSON = new Gson();
+
+    private static ExampleServer server;
+    private static String base;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(WAIT_S)).build();
+
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() {
+        server = start("--mode", "handshake");
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeSockets() {
+        sockets.forEach(Socket::close);
+    }
+
+    // --- HTTP ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void rootServesTheWebPage() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(page.body().contains("<script type=\"module\" src=\"app.js\">"), page.body());
+        assertEquals(page.body(), get("/index.html").body());
+    }
+
+    @Test
+    void servesWebFilesByTypeAndNothingElse() throws Exception {
+        HttpResponse<String> script = get("/app.js");
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("text/css; charset=utf-8", get("/style.css").headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(404, get("/missing.js").statusCode());
+        assertEquals(404, get("/%2e%2e/web/index.html").statusCode(), "never a path with ..");
+        assertEquals(404, get("/web/../web/app.js").statusCode(), "never a path with ..");
+        assertEquals(404, get("/simplelogger.properties").statusCode(), "only .html, .js and .css");
+        assertEquals(404, get("/io/github/socketiojwt/example/ExampleServer.class").statusCode());
+    }
+
+    @Test
+    void modeIsReported() throws Exception {
+        HttpResponse<String> mode = get("/mode");
+        assertEquals(200, mode.statusCode());
+        assertEquals("{\"mode\":\"handshake\"}", mode.body());
+    }
+
+    @Test
+    void loginIssuesATokenThatVerifies() throws Exception {
+        HttpResponse<String> response = postJson("{\"username\":\"alice\",\"password\":\"wonderland\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow());
+        String token = json(response).get("token").getAsString();
+        Claims claims = Jwts.parser().verifyWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .build().parseSignedClaims(token).getPayload();
+        assertEquals("alice", claims.getSubject());
+        assertEquals("alice", claims.get("username", String.class));
+        assertEquals(3600, (claims.getExpiration().getTime() - claims.getIssuedAt().getTime()) / 1000);
+        long now = System.currentTimeMillis() / 1000;
+        assertTrue(Math.abs(claims.getIssuedAt().getTime() / 1000 - now) < 60, "iat is now, in seconds");
+    }
+
+    @Test
+    void loginAcceptsAUrlEncodedForm() throws Exception {
+        HttpResponse<String> response = post("username=bob&password=the+builder%21",
+                "application/x-www-form-urlencoded");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(json(response).has("token"));
+    }
+
+    @Test
+    void wrongPasswordOrUnknownUserIs401() throws Exception {
+        for (String body : List.of("{\"username\":\"alice\",\"password\":\"wrong\"}",
+                "{\"username\":\"mallory\",\"password\":\"wonderland\"}")) {
+            HttpResponse<String> response = postJson(body);
+            assertEquals(401, response.statusCode(), body);
+            assertEquals("{\"error\":\"invalid credentials\"}", response.body());
+            assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow());
+        }
+    }
+
+    @Test
+    void malformedBodyIs400() throws Exception {
+        for (String body : List.of("{\"username\":\"alice\",", "", "[]", "{\"username\":\"alice\"}",
+                "{\"username\":\"alice\",\"password\":42}", "{username:'alice',password:'wonderland'}",
+                "{\"username\":\"alice\",\"password\":\"wonderland\"} trailing")) {
+            HttpResponse<String> response = postJson(body);
+            assertEquals(400, response.statusCode(), body);
+            assertTrue(json(response).get("error").getAsString().length() > 0, response.body());
+            assertFalse(response.body().contains("wonderland"), "the input is never echoed: " + response.body());
+        }
+        assertEquals(400, post("username=alice&password=%zz", "application/x-www-form-urlencoded").statusCode());
+        assertEquals(415, post("alice:wonderland", "text/plain").statusCode());
+    }
+
+    @Test
+    void wrongMethodIs405() throws Exception {
+        HttpResponse<String> response = get("/login");
+        assertEquals(405, response.statusCode());
+        assertEquals("POST", response.headers().firstValue("Allow").orElseThrow());
+    }
+
+    // --- Socket.IO ----------------------------------------------------------------------------------------------
+
+    @Test
+    void whoamiAnswersTheVerifiedClaimsAndChatReachesEverySocket() throws Exception {
+        Socket alice = socket(base, "/", Map.of("token", login("alice", "wonderland")));
+        Socket bob = socket(base, "/", Map.of("token", login("bob", "the builder!")));
+        CompletableFuture<Object[]> aliceConnected = once(alice, Socket.EVENT_CONNECT);
+        CompletableFuture<Object[]> bobConnected = once(bob, Socket.EVENT_CONNECT);
+        CompletableFuture<Object[]> aliceChat = once(alice, "chat");
+        CompletableFuture<Object[]> bobChat = once(bob, "chat");
+        CompletableFuture<Object[]> echo = once(alice, "echo-response");
+        alice.connect();
+        bob.connect();
+        await(aliceConnected);
+        await(bobConnected);
+
+        CompletableFuture<Object[]> whoami = new CompletableFuture<>();
+        alice.emit("whoami", new Object[] {new JSONObject()}, whoami::complete);
+        JSONObject claims = (JSONObject) await(whoami)[0];
+        assertEquals("alice", claims.getString("sub"));
+        assertEquals("alice", claims.getString("username"));
+        assertEquals(3600, claims.getLong("exp") - claims.getLong("iat"), "iat and exp in seconds: " + claims);
+
+        alice.emit("echo", new JSONObject(Map.of("n", 1)));
+        assertEquals(1, ((JSONObject) await(echo)[0]).getInt("n"));
+
+        alice.emit("chat", new JSONObject(Map.of("text", "hello")));
+        for (CompletableFuture<Object[]> chat : List.of(aliceChat, bobChat)) {
+            JSONObject message = (JSONObject) await(chat)[0];
+            assertEquals("alice", message.getString("from"));
+            assertEquals("hello", message.getString("text"));
+        }
+    }
+
+    @Test
+    void socketWithoutTokenGetsConnectError() throws Exception {
+        Socket anonymous = socket(base, "/", null);
+        CompletableFuture<Object[]> error = once(anonymous, Socket.EVENT_CONNECT_ERROR);
+        CompletableFuture<Object[]> connected = once(anonymous, Socket.EVENT_CONNECT);
+        anonymous.connect();
+        JSONObject payload = (JSONObject) await(error)[0];
+        assertEquals("no token provided", payload.getString("message"));
+        assertEquals("credentials_required", payload.getJSONObject("data").getString("code"));
+        assertFalse(connected.isDone());
+    }
+
+    @Test
+    void publicNamespaceLogsInAndAdminNamespacesGreetAuthenticatedSockets() throws Exception {
+        Socket pub = socket(base, "/public", null);
+        CompletableFuture<Object[]> hi = once(pub, "hi");
+        pub.connect();
+        await(hi);
+        String token = loginOverSocket(pub, "alice", "wonderland").getString("token");
+        assertEquals("invalid credentials", loginOverSocket(pub, "alice", "nope").getString("error"));
+
+        Socket admin = socket(base, "/admin", null);
+        CompletableFuture<Object[]> adminConnected = once(admin, Socket.EVENT_CONNECT);
+        CompletableFuture<Object[]> authenticated = once(admin, "authenticated");
+        CompletableFuture<Object[]> hiAdmin = once(admin, "hi admin");
+        admin.connect();
+        await(adminConnected);
+        assertFalse(hiAdmin.isDone(), "no greeting before authentication");
+        admin.emit("authenticate", new JSONObject(Map.of("token", token)));
+        await(authenticated);
+        await(hiAdmin);
+
+        Socket adminHs = socket(base, "/admin_hs", Map.of("token", token));
+        CompletableFuture<Object[]> hiAdminHs = once(adminHs, "hi admin");
+        adminHs.connect();
+        await(hiAdminHs);
+    }
+
+    @Test
+    void authenticateModeOnTheDefaultNamespace() throws Exception {
+        try (ExampleServer twoStep = start("--mode", "authenticate", "--timeout-ms", "2000")) {
+            String url = "http://127.0.0.1:" + twoStep.port();
+            HttpResponse<String> mode = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/mode")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"mode\":\"authenticate\"}", mode.body());
+
+            Socket socket = socket(url, "/", null);
+            CompletableFuture<Object[]> connected = once(socket, Socket.EVENT_CONNECT);
+            CompletableFuture<Object[]> authenticated = once(socket, "authenticated");
+            socket.connect();
+            await(connected);
+            socket.emit("authenticate", new JSONObject(Map.of("token", login("bob", "the builder!"))));
+            await(authenticated);
+            CompletableFuture<Object[]> whoami = new CompletableFuture<>();
+            socket.emit("whoami", new Object[] {new JSONObject()}, whoami::complete);
+            assertEquals("bob", ((JSONObject) await(whoami)[0]).getString("sub"));
+        }
+    }
+
+    // --- command line -------------------------------------------------------------------------------------------
+
+    @Test
+    void launchExitCodes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, ExampleServer.launch(new String[] {"--help"}, Map.of(), print(out), print(err)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--token-ttl-s"));
+
+        assertEquals(2, ExampleServer.launch(new String[] {"--secret", "short"}, Map.of(), print(out), print(err)));
+        String error = err.toString(StandardCharsets.UTF_8);
+        assertEquals("example-server: --secret: 5 bytes (expected: at least 32 bytes for HS256, RFC 7518 §3.2)\n",
+                error);
+    }
+
+    @Test
+    void launchFailsWithStatusOneWhenThePortIsTaken() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = ExampleServer.launch(new String[] {"--port", String.valueOf(taken.getLocalPort()),
+                "--secret", SECRET, "--user", "a:b"}, Map.of(), print(new ByteArrayOutputStream()), print(err));
+            assertEquals(1, status);
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("example-server: cannot listen on 127.0.0.1:"),
+                    err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------------------
+
+    private static ExampleServer start(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--secret", SECRET,
+                "--user", "alice:wonderland", "--user", "bob:the builder!"));
+        args.addAll(List.of(extra));
+        return ExampleServer.start(ExampleOptions.parse(args.toArray(new String[0]), Map.of()));
+    }
+
+    private Socket socket(String url, String namespace, Map<String, String> auth) {
+        io.socket.client.SocketOptionBuilder options = IO.Options.builder().setForceNew(true).setReconnection(false)
+                .setTimeout(WAIT_S * 1000);
+        if (auth != null) {
+            options.setAuth(auth);
+        }
+        Socket socket = IO.socket(URI.create(url + ("/".equals(namespace) ? "" : namespace)), options.build());
+        sockets.add(socket);
+        return socket;
+    }
+
+    private static CompletableFuture<Object[]> once(Socket socket, String event) {
+        CompletableFuture<Object[]> future = new CompletableFuture<>();
+        socket.once(event, future::complete);
+        return future;
+    }
+
+    private static JSONObject loginOverSocket(Socket socket, String username, String password) throws Exception {
+        CompletableFuture<Object[]> ack = new CompletableFuture<>();
+        socket.emit("login", new Object[] {new JSONObject(Map.of("username", username, "password", password))},
+                ack::complete);
+        return (JSONObject) await(ack)[0];
+    }
+
+    private static Object[] await(CompletableFuture<Object[]> future) throws Exception {
+        return future.get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private static String login(String username, String password) throws Exception {
+        HttpResponse<String> response = postJson(GSON.toJson(Map.of("username", username, "password", password)));
+        assertEquals(200, response.statusCode(), response.body());
+        return json(response).get("token").getAsString();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(WAIT_S)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> postJson(String body) throws Exception {
+        return post(body, "application/json");
+    }
+
+    private static HttpResponse<String> post(String body, String contentType) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login")).timeout(Duration.ofSeconds(WAIT_S))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject json(HttpResponse<String> response) {
+        return GSON.fromJson(response.body(), JsonObject.class);
+    }
+
+    private static PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
