@@ -98,6 +98,36 @@ class HandshakeModeTest {
         }
     }
 
+    @Test
+    void storesClaimsAndTokenUnderTheConfiguredNamesAndForgetsTheAuthPayload() {
+        String token = TestTokens.token("carol");
+        java.util.List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TestServer custom = TestServer.start(s -> {
+            SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).decodedPropertyName("claims")
+                    .encodedPropertyName("jwt").build()).install(s, "/");
+            s.addConnectListener(client -> {
+                seen.add(((Map<?, ?>) client.get("claims")).get("sub"));
+                seen.add(token.equals(client.get("jwt")));
+                seen.add(String.valueOf(client.getHandshakeData().getAuthToken()));
+            });
+        });
+             JavaClient client = JavaClient.connect(custom.url(), "/", Map.of("token", token), null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            client.awaitOrFail("hi", WAIT);
+            assertEquals(java.util.List.of("carol", true, "null"), seen);
+        }
+    }
+
+    @Test
+    void sendsDetailedCodesOnlyWhenAskedTo() {
+        try (TestServer detailed = TestServer.start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake()
+                .secret(TestTokens.SECRET).detailedErrorCodes(true).build()).install(s, "/"));
+             JavaClient client = JavaClient.connect(detailed.url(), "/", Map.of("token",
+                     TestTokens.token(TestTokens.SECRET, "x", Instant.now().minusSeconds(5))), null, null)) {
+            assertConnectError(client.awaitOrFail("connect_error", WAIT), "jwt expired", "token_expired");
+        }
+    }
+
     private void assertRefused(Map<String, ?> auth, String message, String code) {
         try (JavaClient client = JavaClient.connect(server.url(), "/", auth, null, null)) {
             assertConnectError(client.awaitOrFail("connect_error", WAIT), message, code);
