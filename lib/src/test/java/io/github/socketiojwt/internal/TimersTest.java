@@ -1,0 +1,155 @@
+package io.github.socketiojwt.internal;
+
+import io.netty.util.Timeout;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Proves the one timer thread: tasks run once after their delay, cancelled ones never, and conditional waits. */
+class TimersTest {
+
+    private static final long WAIT_SECONDS = 5;
+
+    @Test
+    void runsAScheduledTaskOnTheTimerThread() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicReference<Thread> thread = new AtomicReference<>();
+
+        Timers.schedule(Duration.ofMillis(20), () -> {
+            thread.set(Thread.currentThread());
+            ran.countDown();
+        });
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("socketio-jwt-timer", thread.get().getName());
+        assertTrue(thread.get().isDaemon());
+    }
+
+    @Test
+    void runsATaskNoEarlierThanItsDelay() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicLong ranAt = new AtomicLong();
+        long start = System.nanoTime();
+
+        Timers.schedule(Duration.ofMillis(50), () -> {
+            ranAt.set(System.nanoTime());
+            ran.countDown();
+        });
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(ranAt.get() - start >= TimeUnit.MILLISECONDS.toNanos(50), "ran early");
+    }
+
+    @Test
+    void runsZeroAndNegativeDelaysAtOnce() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(2);
+
+        Timers.schedule(Duration.ZERO, ran::countDown);
+        Timers.schedule(Duration.ofSeconds(-5), ran::countDown);
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void cancelPreventsTheTask() throws InterruptedException {
+        AtomicBoolean cancelledRan = new AtomicBoolean();
+        CountDownLatch later = new CountDownLatch(1);
+
+        Timeout timeout = Timers.schedule(Duration.ofMillis(30), () -> cancelledRan.set(true));
+        assertTrue(timeout.cancel());
+        Timers.schedule(Duration.ofMillis(150), later::countDown);
+
+        assertTrue(later.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(timeout.isCancelled());
+        assertFalse(cancelledRan.get());
+    }
+
+    @Test
+    void keepsRunningTasksAfterOneThrows() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+
+        Timers.schedule(Duration.ZERO, () -> {
+            throw new IllegalStateException("task failure (expected by this test)");
+        });
+        Timers.schedule(Duration.ofMillis(30), ran::countDown);
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void whenOrAfterRunsAtOnceWhenTheConditionAlreadyHolds() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicInteger checks = new AtomicInteger();
+
+        Timers.whenOrAfter(() -> checks.incrementAndGet() > 0, Duration.ofMillis(10), Duration.ofMinutes(1),
+                ran::countDown);
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, checks.get());
+    }
+
+    @Test
+    void whenOrAfterRunsAsSoonAsTheConditionBecomesTrue() throws InterruptedException {
+        AtomicBoolean condition = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        CountDownLatch checkedTwice = new CountDownLatch(2);
+        CountDownLatch ran = new CountDownLatch(1);
+
+        Timers.whenOrAfter(() -> {
+            checks.incrementAndGet();
+            checkedTwice.countDown();
+            return condition.get();
+        }, Duration.ofMillis(10), Duration.ofMinutes(1), ran::countDown);
+        assertTrue(checkedTwice.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, ran.getCount(), "ran before the condition held");
+        condition.set(true);
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS), "did not run within 5 s of a 1 min limit");
+    }
+
+    @Test
+    void whenOrAfterStillRunsAfterTheLimitWhenTheConditionThrows() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+
+        Timers.whenOrAfter(() -> {
+            throw new IllegalStateException("condition failure (expected by this test)");
+        }, Duration.ofMillis(10), Duration.ofMillis(100), ran::countDown);
+
+        assertTrue(ran.await(2, TimeUnit.SECONDS), "the action never ran within 2 s of a 100 ms limit");
+    }
+
+    @Test
+    void whenOrAfterRunsOnceAfterTheLimitWhenTheConditionNeverHolds() throws InterruptedException {
+        AtomicInteger checks = new AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch ran = new CountDownLatch(1);
+        long start = System.nanoTime();
+
+        Timers.whenOrAfter(() -> {
+            checks.incrementAndGet();
+            return false;
+        }, Duration.ofMillis(10), Duration.ofMillis(100), () -> {
+            runs.incrementAndGet();
+            ran.countDown();
+        });
+
+        assertTrue(ran.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        long elapsed = System.nanoTime() - start;
+        assertTrue(elapsed >= TimeUnit.MILLISECONDS.toNanos(100), "ran before the limit");
+        assertTrue(checks.get() > 1, "checked " + checks.get() + " times");
+        CountDownLatch marker = new CountDownLatch(1);
+        Timers.schedule(Duration.ofMillis(50), marker::countDown);
+        assertTrue(marker.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, runs.get());
+    }
+}
