@@ -115,6 +115,16 @@ public final class JwtAuthOptions {
         return new Builder(AuthMode.AUTHENTICATE);
     }
 
+    /**
+     * Options for a mode chosen at run time, for example from configuration.
+     *
+     * @param mode the mode
+     * @return a builder
+     */
+    public static Builder builder(AuthMode mode) {
+        return new Builder(Objects.requireNonNull(mode, "mode"));
+    }
+
     /** @return the mode */
     public AuthMode mode() {
         return mode;

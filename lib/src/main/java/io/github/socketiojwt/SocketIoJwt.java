@@ -47,11 +47,16 @@ public final class SocketIoJwt {
      * <p>Installing an authorizer takes over netty-socketio's pipeline factory, so an application that served,
      * say, an HTTP endpoint on the Socket.IO port by setting its own factory registers its handlers here instead.
      * The customizer runs after the library's handlers are in place; netty-socketio's handler names are constants
-     * of {@code SocketIOChannelInitializer}.
+     * of {@code SocketIOChannelInitializer}. To answer HTTP requests of your own, turn on
+     * {@code Configuration.setAllowCustomRequests(true)} and add your handler after netty-socketio's authorize
+     * handler, as below: placed before it, your answers would not cancel netty-socketio's first-data timer, which
+     * closes the connection {@code firstDataTimeout} after it opened.
      *
      * <pre>{@code
+     * config.setAllowCustomRequests(true);
+     * ...
      * SocketIoJwt.customizePipeline(server, pipeline ->
-     *         pipeline.addBefore(SocketIOChannelInitializer.AUTHORIZE_HANDLER, "login", new LoginHandler()));
+     *         pipeline.addBefore(SocketIOChannelInitializer.XHR_POLLING_TRANSPORT, "login", new LoginHandler()));
      * }</pre>
      *
      * @param server a server that has not started

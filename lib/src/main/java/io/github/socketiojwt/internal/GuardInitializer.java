@@ -135,12 +135,13 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         CancelableScheduler scheduler = field("scheduler", CancelableScheduler.class);
         PacketDecoder decoder = new PacketDecoder(new QuietJsonSupport(decodingJson), ackManager);
         PacketListener listener = new PacketListener(ackManager, namespacesHub, null, scheduler);
+        ClientsBox clientsBox = field("clientsBox", ClientsBox.class);
         Guard newGuard = new Guard(this::policy, namespacesHub, decoder, listener,
-                configuration.getExceptionListener(), field("clientsBox", ClientsBox.class));
+                configuration.getExceptionListener(), clientsBox);
         installRootGate(namespacesHub.get(Namespace.DEFAULT_NAME), newGuard);
         this.packetHandler = new GuardedPacketHandler(newGuard);
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
-        this.transportCheck = new TransportCheck(configuration);
+        this.transportCheck = new TransportCheck(configuration, clientsBox);
         this.guard = newGuard;
         scheduleSweep();
     }

@@ -4,31 +4,41 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.messages.HttpErrorMessage;
+import com.corundumstudio.socketio.handler.ClientsBox;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * Answers handshakes with a missing or unknown {@code transport} before netty-socketio does: netty-socketio logs
- * such requests at ERROR with their whole URL, {@code ?token=} included, and any client can trigger it. The
- * answer is netty-socketio's own ({@code 400 {"code":0,"message":"Transport unknown"}}), without the log line.
+ * Answers two kinds of requests before netty-socketio does, the way it would, but without its ERROR log lines:
+ * handshakes with a missing or unknown {@code transport} (netty-socketio logs their whole URL, {@code ?token=}
+ * included, and any client can trigger it) get {@code 400 {"code":0,"message":"Transport unknown"}}; polls for a
+ * session that no longer exists (every refused polling client sends one) get {@code 500}.
  */
 @ChannelHandler.Sharable
 final class TransportCheck extends ChannelInboundHandlerAdapter {
 
     private final String connectPath;
     private final Configuration configuration;
+    private final ClientsBox clientsBox;
 
-    TransportCheck(Configuration configuration) {
+    TransportCheck(Configuration configuration, ClientsBox clientsBox) {
         this.configuration = configuration;
+        this.clientsBox = clientsBox;
         this.connectPath = configuration.getContext() + "/";
     }
 
@@ -47,8 +57,28 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
                 ctx.channel().writeAndFlush(new HttpErrorMessage(error));
                 return;
             }
+            if (query.path().equals(connectPath) && isPollOfUnknownSession(params)) {
+                request.release();
+                HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private boolean isPollOfUnknownSession(Map<String, List<String>> params) {
+        List<String> sid = params.get("sid");
+        List<String> transport = params.get("transport");
+        if (sid == null || sid.isEmpty() || transport == null || !"polling".equals(transport.get(0))) {
+            return false;
+        }
+        try {
+            return clientsBox.get(UUID.fromString(sid.get(0))) == null;
+        } catch (IllegalArgumentException notAUuid) {
+            return false; // netty-socketio answers that one itself
+        }
     }
 
     private boolean knownTransport(Map<String, List<String>> params) {

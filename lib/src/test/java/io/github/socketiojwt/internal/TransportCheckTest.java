@@ -52,6 +52,12 @@ class TransportCheckTest {
     }
 
     @Test
+    void answersAPollOfAnUnknownSessionWith500() throws Exception {
+        HttpResponse<String> response = get("EIO=4&transport=polling&sid=" + java.util.UUID.randomUUID());
+        assertEquals(500, response.statusCode());
+    }
+
+    @Test
     void letsKnownTransportsThrough() throws Exception {
         HttpResponse<String> response = get("EIO=4&transport=polling");
         assertEquals(200, response.statusCode());
