@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * to produce it.
  *
  * <pre>{@code
- * AuthenticationValidator users = principal -> userRepository.findAsync(principal.subject())
+ * AuthenticationValidator users = (principal, handshake) -> userRepository.findAsync(principal.subject())
  *         .thenApply(user -> {
  *             if (user == null) {
  *                 throw new UnauthorizedException("user_unknown", "unknown user");

@@ -483,7 +483,7 @@ public final class JwtAuthOptions {
         /**
          * The longest token accepted, in characters (default 8192); longer ones are refused before parsing.
          *
-         * @param length a positive length
+         * @param length the length, at least 16
          * @return this builder
          */
         public Builder maxTokenLength(int length) {

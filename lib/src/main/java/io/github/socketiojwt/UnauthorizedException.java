@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code CompletionStage} with it) to refuse a token with their own code and message:
  *
  * <pre>{@code
- * AuthenticationValidator bannedUsers = principal -> {
+ * AuthenticationValidator bannedUsers = (principal, handshake) -> {
  *     if (banned.contains(principal.subject())) {
  *         throw new UnauthorizedException("user_banned", "user is banned");
  *     }

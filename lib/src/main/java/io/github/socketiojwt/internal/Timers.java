@@ -38,6 +38,14 @@ public final class Timers {
         return TIMER.newTimeout(timerTask, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 
+    private static boolean holds(BooleanSupplier condition) {
+        try {
+            return condition.getAsBoolean();
+        } catch (RuntimeException e) {
+            return true; // a condition that cannot be evaluated must not keep the action from ever running
+        }
+    }
+
     /**
      * Runs {@code action} as soon as {@code condition} holds, checking every {@code step}, and at the latest after
      * {@code limit}.
@@ -52,7 +60,7 @@ public final class Timers {
         schedule(Duration.ZERO, new Runnable() {
             @Override
             public void run() {
-                if (condition.getAsBoolean() || System.nanoTime() - deadline >= 0) {
+                if (holds(condition) || System.nanoTime() - deadline >= 0) {
                     action.run();
                 } else {
                     schedule(step, this);

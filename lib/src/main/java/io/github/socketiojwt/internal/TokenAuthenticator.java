@@ -111,10 +111,14 @@ public final class TokenAuthenticator {
     private <T> CompletableFuture<T> withTimeout(CompletionStage<? extends T> stage,
             java.util.function.Supplier<UnauthorizedException> failure, String what, String namespace) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<? extends T> source = stage.toCompletableFuture();
-        if (source.isDone()) {
-            source.whenComplete((value, error) -> complete(result, value, error, failure, what, namespace));
-            return result;
+        try {
+            stage.whenComplete((value, error) -> complete(result, value, error, failure, what, namespace));
+        } catch (RuntimeException e) {
+            log.warn("The {} on namespace {} returned an unusable stage: {}", what, namespace, e.getClass().getName());
+            result.completeExceptionally(failure.get());
+        }
+        if (result.isDone()) {
+            return result; // answered at once: no timer
         }
         // Time-outs are owned here, never by the application's stage.
         Timeout timeout = Timers.schedule(options.resolutionTimeout(), () -> {
@@ -122,10 +126,7 @@ public final class TokenAuthenticator {
                 log.warn("The {} on namespace {} did not answer in time", what, namespace);
             }
         });
-        stage.whenComplete((value, error) -> {
-            timeout.cancel();
-            complete(result, value, error, failure, what, namespace);
-        });
+        result.whenComplete((value, error) -> timeout.cancel());
         return result;
     }
 

@@ -101,6 +101,9 @@ final class TokenExtractor {
         if (values.size() > 1) {
             throw badFormat();
         }
+        if (values.get(0).isEmpty()) {
+            return null; // socketio-jwt reads the header only when it is truthy
+        }
         String[] parts = values.get(0).split(" ", -1);
         if (parts.length != 2) {
             throw badFormat();

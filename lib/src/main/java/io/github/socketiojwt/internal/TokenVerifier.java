@@ -3,59 +3,50 @@ package io.github.socketiojwt.internal;
 import io.github.socketiojwt.ErrorCode;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.UnauthorizedException;
-import io.jsonwebtoken.ExpiredJwtException;
-import io.jsonwebtoken.JwtException;
-import io.jsonwebtoken.JwtParser;
-import io.jsonwebtoken.JwtParserBuilder;
 import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.MalformedJwtException;
-import io.jsonwebtoken.PrematureJwtException;
-import io.jsonwebtoken.security.SignatureException;
+import io.jsonwebtoken.security.SecureDigestAlgorithm;
+import io.jsonwebtoken.security.VerifySecureDigestRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 
 /**
- * Checks a token's structure, then its signature with jjwt, then its time claims with jsonwebtoken's semantics,
- * and turns every failure into an {@link UnauthorizedException} with jsonwebtoken's message. This is the only
- * class that touches jjwt's exception types.
+ * Checks a token's structure, then its signature with jjwt's algorithms, then its time claims with jsonwebtoken's
+ * semantics, and turns every failure into an {@link UnauthorizedException} with jsonwebtoken's message. This is
+ * the only class that touches jjwt's types and exceptions.
  */
 final class TokenVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
 
-    /** jjwt's own time checks are switched off by a huge skew: the time claims are checked here instead. */
-    private static final long NO_JJWT_TIME_CHECKS_SECONDS = 1000L * 366 * 24 * 3600;
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
-    private static final int MAX_CACHED_PARSERS = 256;
 
     private final JwtAuthOptions options;
-    private final JwtParser staticParser;
     private final Set<String> staticAlgorithms;
-    private final Map<Key, JwtParser> parsers = new ConcurrentHashMap<>();
 
     TokenVerifier(JwtAuthOptions options) {
         this.options = options;
-        if (options.key() != null) {
-            this.staticParser = newParser(options.key());
-            this.staticAlgorithms = KeyAlgorithms.algorithmsFor(options.key(), options.weakHmacAllowed());
-        } else {
-            this.staticParser = null;
-            this.staticAlgorithms = null;
-        }
+        this.staticAlgorithms = options.key() == null ? null
+                : KeyAlgorithms.algorithmsFor(options.key(), options.weakHmacAllowed());
     }
 
     /**
-     * Checks the structure and decodes header and claims, without verifying anything.
+     * Checks the structure and decodes header and claims, without verifying anything. Everything jsonwebtoken
+     * ignores is ignored here too ({@code cty}, {@code typ}, the types of registered claims other than
+     * {@code exp} and {@code nbf}), except the {@code crit} and {@code zip} headers, which are refused (nothing
+     * is ever decompressed).
      *
      * @param token the compact JWS
      * @return the decoded token
@@ -86,6 +77,14 @@ final class TokenVerifier {
         } catch (IllegalArgumentException e) {
             throw new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "invalid token");
         }
+        if (header.containsKey("zip")) {
+            // Compression belongs to JWE (RFC 7516 §4.1.3); a JWS that claims it is refused, never inflated.
+            throw new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "invalid token");
+        }
+        if (header.containsKey("crit")) {
+            // RFC 7515 §4.1.11: extensions the recipient does not understand must be refused; none are understood.
+            throw new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "invalid token");
+        }
         if (signaturePart.isEmpty()) {
             throw new UnauthorizedException(ErrorCode.SIGNATURE_REQUIRED, "jwt signature is required");
         }
@@ -95,48 +94,108 @@ final class TokenVerifier {
                 || (staticAlgorithms != null && !staticAlgorithms.contains(alg))) {
             throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
         }
-        return new DecodedToken(token, header, claims, (String) alg);
+        return new DecodedToken(token, header, claims, (String) alg,
+                token.substring(0, second).getBytes(StandardCharsets.US_ASCII), signaturePart);
     }
 
     /**
      * Verifies the signature with a key, then {@code nbf} and {@code exp}.
      *
+     * <p>The signature is checked by jjwt's algorithm implementations (constant-time MAC comparison, key-strength
+     * checks, ECDSA signature-format checks against CVE-2022-21449); the claims are read as jsonwebtoken reads
+     * them, so tokens issued by Node servers (a numeric {@code sub}, a {@code cty} header) verify as they did.
+     *
      * @param decoded a decoded token
      * @param key the key that must have signed it; for a resolved key, may be anything the resolver returned
      * @throws UnauthorizedException with jsonwebtoken's message
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void verify(DecodedToken decoded, Key key) {
-        JwtParser parser;
-        if (key == options.key() && staticParser != null) {
-            parser = staticParser;
-        } else {
-            if (!(key instanceof SecretKey) && !(key instanceof PublicKey)) {
-                log.warn("The key resolver returned a {} (expected: a SecretKey or a PublicKey)",
-                        key.getClass().getName());
-                throw new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret or public key must be provided");
-            }
-            if (!KeyAlgorithms.algorithmsFor(key, options.weakHmacAllowed()).contains(decoded.algorithm)) {
-                throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
-            }
-            parser = parserFor(key);
+        if (!(key instanceof SecretKey) && !(key instanceof PublicKey)) {
+            log.warn("The key resolver returned a {} (expected: a SecretKey or a PublicKey)", key.getClass().getName());
+            throw new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret or public key must be provided");
         }
-        try {
-            parser.parseSignedClaims(decoded.token);
-        } catch (SignatureException e) {
-            throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
-        } catch (ExpiredJwtException e) {
-            throw new UnauthorizedException(ErrorCode.TOKEN_EXPIRED, "jwt expired");
-        } catch (PrematureJwtException e) {
-            throw new UnauthorizedException(ErrorCode.TOKEN_NOT_ACTIVE, "jwt not active");
-        } catch (MalformedJwtException e) {
-            throw claimTypeError(decoded).orElse(new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "jwt malformed"));
-        } catch (io.jsonwebtoken.security.SecurityException e) {
+        if (key != options.key()
+                && !KeyAlgorithms.algorithmsFor(key, options.weakHmacAllowed()).contains(decoded.algorithm)) {
             throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
-        } catch (JwtException | IllegalArgumentException e) {
-            log.debug("token refused by jjwt: {}", e.getClass().getSimpleName());
-            throw claimTypeError(decoded).orElse(new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "invalid token"));
+        }
+        SecureDigestAlgorithm algorithm = algorithm(decoded.algorithm);
+        byte[] signature;
+        try {
+            signature = Base64.getUrlDecoder().decode(decoded.signature);
+        } catch (IllegalArgumentException e) {
+            throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
+        }
+        boolean valid;
+        try {
+            valid = algorithm.verify(new SignatureCheck(decoded.signingInput, key, signature));
+        } catch (io.jsonwebtoken.security.SecurityException | IllegalArgumentException e) {
+            log.debug("signature check refused the key or the signature: {}", e.getClass().getSimpleName());
+            throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
+        }
+        if (!valid) {
+            throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
         }
         checkTime(decoded.claims);
+    }
+
+    private SecureDigestAlgorithm<?, ?> algorithm(String id) {
+        if (options.weakHmacAllowed()) {
+            switch (id) {
+                case "HS256":
+                    return LegacyHmac.HS256;
+                case "HS384":
+                    return LegacyHmac.HS384;
+                case "HS512":
+                    return LegacyHmac.HS512;
+                default:
+                    break;
+            }
+        }
+        SecureDigestAlgorithm<?, ?> algorithm = Jwts.SIG.get().get(id);
+        if (algorithm == null) {
+            throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
+        }
+        return algorithm;
+    }
+
+    /** What jjwt's algorithms verify: the JWS signing input, the key and the signature. */
+    private static final class SignatureCheck<K extends Key> implements VerifySecureDigestRequest<K> {
+
+        private final byte[] payload;
+        private final K key;
+        private final byte[] digest;
+
+        SignatureCheck(byte[] payload, K key, byte[] digest) {
+            this.payload = payload;
+            this.key = key;
+            this.digest = digest;
+        }
+
+        @Override
+        public InputStream getPayload() {
+            return new ByteArrayInputStream(payload);
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public byte[] getDigest() {
+            return digest;
+        }
+
+        @Override
+        public Provider getProvider() {
+            return null;
+        }
+
+        @Override
+        public SecureRandom getSecureRandom() {
+            return null;
+        }
     }
 
     private void checkTime(Map<String, Object> claims) {
@@ -160,41 +219,6 @@ final class TokenVerifier {
                 throw new UnauthorizedException(ErrorCode.TOKEN_EXPIRED, "jwt expired");
             }
         }
-    }
-
-    private static java.util.Optional<UnauthorizedException> claimTypeError(DecodedToken decoded) {
-        for (String name : new String[] {"nbf", "exp", "iat"}) {
-            if (decoded.claims.containsKey(name) && !(decoded.claims.get(name) instanceof Number)) {
-                return java.util.Optional.of(new UnauthorizedException(ErrorCode.INVALID_CLAIM,
-                        "invalid " + name + " value"));
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    private JwtParser parserFor(Key key) {
-        JwtParser parser = parsers.get(key);
-        if (parser == null) {
-            if (parsers.size() >= MAX_CACHED_PARSERS) {
-                parsers.clear();
-            }
-            parser = newParser(key);
-            parsers.put(key, parser);
-        }
-        return parser;
-    }
-
-    private JwtParser newParser(Key key) {
-        JwtParserBuilder builder = Jwts.parser().clockSkewSeconds(NO_JJWT_TIME_CHECKS_SECONDS);
-        if (key instanceof SecretKey) {
-            if (options.weakHmacAllowed()) {
-                builder.sig().add(LegacyHmac.HS256).add(LegacyHmac.HS384).add(LegacyHmac.HS512).and();
-            }
-            builder.verifyWith((SecretKey) key);
-        } else {
-            builder.verifyWith((PublicKey) key);
-        }
-        return builder.build();
     }
 
     private static String base64UrlText(String part) {

@@ -413,7 +413,7 @@ class TokenVerifierTest {
     void refusesCritHeaderNamingAnAbsentParameter() {
         String token = hs256("{\"alg\":\"HS256\",\"crit\":[\"exp\"]}", CLAIMS);
 
-        assertRefused("jwt malformed", ErrorCode.TOKEN_MALFORMED, () -> verify(token));
+        assertRefused("invalid token", ErrorCode.TOKEN_MALFORMED, () -> verify(token));
     }
 
     @Test
