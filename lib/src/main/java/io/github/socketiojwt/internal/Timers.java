@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * The library's one timer thread: every authentication deadline, grace period and retry of every socket is a
  * cheap entry in one hashed wheel, never a thread per socket. Tasks must be short and must not block.
  */
-public final class Timers {
+final class Timers {
 
     private static final ThreadFactory DAEMON = runnable -> {
         Thread thread = new Thread(runnable, "socketio-jwt-timer");
@@ -33,7 +33,7 @@ public final class Timers {
      * @param task the task; exceptions are caught and logged by Netty's timer
      * @return a handle to cancel it
      */
-    public static Timeout schedule(Duration delay, Runnable task) {
+    static Timeout schedule(Duration delay, Runnable task) {
         TimerTask timerTask = timeout -> task.run();
         return TIMER.newTimeout(timerTask, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
@@ -55,7 +55,7 @@ public final class Timers {
      * @param limit the longest wait
      * @param action what to run
      */
-    public static void whenOrAfter(BooleanSupplier condition, Duration step, Duration limit, Runnable action) {
+    static void whenOrAfter(BooleanSupplier condition, Duration step, Duration limit, Runnable action) {
         long deadline = System.nanoTime() + limit.toNanos();
         schedule(Duration.ZERO, new Runnable() {
             @Override
