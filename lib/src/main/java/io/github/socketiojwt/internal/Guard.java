@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -92,6 +93,9 @@ public final class Guard {
      * @param head the new session
      */
     void onHandshake(ClientHead head) {
+        if (sessions.containsKey(head) || !head.isConnected()) {
+            return; // a later request of a known session, on a keep-alive channel
+        }
         Session session = new Session(head);
         if (sessions.putIfAbsent(head, session) != null) {
             return;
@@ -250,7 +254,8 @@ public final class Guard {
                     packetListener.onPacket(packet, client, transport); // touches the transport only
                     break;
                 case CLOSE:
-                    head.onChannelDisconnect();
+                    // The client's last poll may be racing this close: tear down without racing it.
+                    tearDown(head, head::onChannelDisconnect);
                     break;
                 default:
                     break;
@@ -417,16 +422,27 @@ public final class Guard {
             rejectHandshake(session, auth, policy, e);
             return;
         }
+        authenticate(session, ns, policy, token, principal -> admitHandshake(session, auth, ns, policy, principal),
+                error -> rejectHandshake(session, auth, policy, error));
+    }
+
+    /**
+     * Authenticates a token, then admits or refuses: at once with a static key, or on the thread that completes an
+     * asynchronous resolver or validator.
+     */
+    private void authenticate(Session session, Namespace ns, TokenAuthenticator policy, String token,
+            Consumer<JwtPrincipal> admit, Consumer<UnauthorizedException> refuse) {
+        ClientHead head = session.head;
         policy.authenticate(token, head.getHandshakeData(), display(ns.getName())).whenComplete((principal, error) -> {
             try {
                 if (error != null) {
-                    rejectHandshake(session, auth, policy, unauthorized(error));
+                    refuse.accept(unauthorized(error));
                 } else {
-                    admitHandshake(session, auth, ns, policy, principal);
+                    admit.accept(principal);
                 }
             } catch (RuntimeException e) {
                 log.error("Error while completing the authentication of session {}", head.getSessionId(), e);
-                head.disconnect();
+                disconnect(head);
             }
         });
     }
@@ -521,22 +537,13 @@ public final class Guard {
                     new UnauthorizedException(ErrorCode.TOKEN_DATATYPE, "invalid token datatype"));
             return;
         }
-        ClientHead head = session.head;
-        policy.authenticate((String) token, head.getHandshakeData(), display(ns.getName()))
-                .whenComplete((principal, error) -> {
-                    try {
-                        if (error != null) {
-                            failAuthenticate(session, auth, ns, policy, unauthorized(error));
-                        } else if (renewal) {
-                            renew(session, auth, ns, policy, principal);
-                        } else {
-                            promote(session, auth, ns, policy, principal);
-                        }
-                    } catch (RuntimeException e) {
-                        log.error("Error while completing the authentication of session {}", head.getSessionId(), e);
-                        head.disconnect();
-                    }
-                });
+        authenticate(session, ns, policy, (String) token, principal -> {
+            if (renewal) {
+                renew(session, auth, ns, policy, principal);
+            } else {
+                promote(session, auth, ns, policy, principal);
+            }
+        }, error -> failAuthenticate(session, auth, ns, policy, error));
     }
 
     private void promote(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
@@ -675,13 +682,17 @@ public final class Guard {
      * removes the parked "/" client that keeps netty-socketio from attaching the socket to the real "/").
      */
     private void disconnect(ClientHead head) {
+        tearDown(head, head::disconnect);
+    }
+
+    private void tearDown(ClientHead head, Runnable end) {
         if (!head.isConnected()) {
             return;
         }
         clientsBox.removeClient(head.getSessionId());
         Timers.schedule(IN_FLIGHT_GRACE, () -> {
             if (head.isConnected()) {
-                head.disconnect();
+                end.run();
             }
         });
     }
