@@ -128,6 +128,33 @@ class HandshakeModeTest {
         }
     }
 
+    @Test
+    void verifiesTokensSignedWithAShortLegacySecretOnlyWhenInsecurelyAllowed() throws Exception {
+        String legacySecret = "aaafoo super sercret"; // 20 bytes, as in socketio-jwt's own tests
+        String token = hs256(legacySecret, "{\"sub\":\"legacy\",\"exp\":" + (Instant.now().getEpochSecond() + 60) + "}");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> JwtAuthOptions.handshake().secret(legacySecret).build());
+        assertTrue(refused.getMessage().contains("RFC 7518 §3.2"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(legacySecret));
+        try (TestServer legacy = TestServer.start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake()
+                .secret(legacySecret).insecurelyAllowWeakHmacSecret().build()).install(s, "/"));
+             JavaClient client = JavaClient.connect(legacy.url(), "/", Map.of("token", token), null, null)) {
+            client.awaitOrFail("connect", WAIT);
+        }
+    }
+
+    /** Signs like jsonwebtoken does, whatever the key length (jjwt refuses to sign with a weak key). */
+    private static String hs256(String secret, String payload) throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + "." + b64.encodeToString(payload.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
     private void assertRefused(Map<String, ?> auth, String message, String code) {
         try (JavaClient client = JavaClient.connect(server.url(), "/", auth, null, null)) {
             assertConnectError(client.awaitOrFail("connect_error", WAIT), message, code);
