@@ -1,59 +1,235 @@
-// The example's web page: logs in with POST /login and shows when the token expires.
-// The token stays in memory only (never in localStorage): reloading the page logs you out.
+// Wires the page: the services (auth.js, socket.js, socketAuth.js) do the work, this module only shows it.
+// Received text is only ever set with textContent, never parsed as HTML.
 
-const form = document.getElementById('login');
-const status = document.getElementById('status');
-let token = null;
+import { io } from './vendor/socket.io.esm.min.js';
+import { createAuth } from './auth.js';
+import { createSocketFactory } from './socket.js';
+import { createSocketAuth } from './socketAuth.js';
+import { describe, humanMessage, isExpiry } from './errors.js';
 
-/** The current token, or null before login. */
-export function currentToken() {
-  return token;
+const MAX_CHAT_MESSAGES = 200;
+
+const auth = createAuth({ io });
+const sockets = createSocketFactory({ io, auth });
+const socketAuth = createSocketAuth({ sockets });
+
+const byId = (id) => document.getElementById(id);
+const view = {
+  mode: byId('mode'),
+  connectionState: byId('connection-state'),
+  sessionExpired: byId('session-expired'),
+  loginForm: byId('login-form'),
+  username: byId('username'),
+  password: byId('password'),
+  loginHttp: byId('login-http'),
+  loginWs: byId('login-ws'),
+  loginError: byId('login-error'),
+  session: byId('session'),
+  user: byId('user'),
+  tokenRemaining: byId('token-remaining'),
+  reconnect: byId('reconnect'),
+  logout: byId('logout'),
+  chatForm: byId('chat-form'),
+  chatInput: byId('chat-input'),
+  chatSend: byId('chat-send'),
+  chatLog: byId('chat-log'),
+  lastErrorBox: byId('last-error-box'),
+  lastError: byId('last-error'),
+};
+
+/** Whether to show "Session expired": from an expiry until the next sign-in or log out. */
+let sessionExpired = false;
+let loginInFlight = false;
+let expiryTimer = null;
+
+// ---- rendering -------------------------------------------------------------------------------------------
+
+function render() {
+  const signedIn = auth.token() !== null;
+  view.loginForm.hidden = signedIn;
+  view.session.hidden = !signedIn;
+  view.sessionExpired.hidden = signedIn || !sessionExpired;
+  view.user.textContent = signedIn ? auth.username() ?? '(unknown)' : '';
+  view.connectionState.textContent = socketAuth.state;
+  view.connectionState.dataset.state = socketAuth.state;
+  view.reconnect.hidden = !signedIn || socketAuth.active;
+  view.chatSend.disabled = socketAuth.state !== 'authenticated';
+  const error = socketAuth.lastError;
+  view.lastError.textContent = error ? describe(error) : '';
+  view.lastErrorBox.hidden = !error;
+  view.loginHttp.disabled = loginInFlight;
+  view.loginWs.disabled = loginInFlight;
+  view.loginForm.setAttribute('aria-busy', String(loginInFlight));
+  renderRemaining();
 }
 
-/** The claims of a JWT, decoded but not verified (the server verifies). */
-export function decodeClaims(jwt) {
-  const base64 = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
-  const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
+function renderRemaining() {
+  const remaining = auth.remainingSeconds();
+  view.tokenRemaining.textContent = remaining === null ? '' : String(remaining);
 }
 
-async function showMode() {
-  const mode = document.getElementById('mode');
-  try {
-    const response = await fetch('/mode');
-    mode.textContent = (await response.json()).mode;
-  } catch {
-    mode.textContent = 'unknown';
+function addChatMessage({ from, text }) {
+  const item = document.createElement('li');
+  const name = document.createElement('strong');
+  name.textContent = String(from);
+  item.append(name, `: ${String(text)}`);
+  if (String(from) === auth.username()) {
+    item.classList.add('mine');
+  }
+  view.chatLog.append(item);
+  while (view.chatLog.children.length > MAX_CHAT_MESSAGES) {
+    view.chatLog.firstElementChild.remove();
+  }
+  view.chatLog.scrollTop = view.chatLog.scrollHeight;
+}
+
+// ---- session ---------------------------------------------------------------------------------------------
+
+/** Connects with the token we hold, or shows why we cannot. */
+function startSession() {
+  if (auth.token() === null) {
+    return;
+  }
+  if (auth.isExpired()) {
+    expire();
+    return;
+  }
+  scheduleExpiry();
+  socketAuth.start();
+  render();
+}
+
+/** Drops the connection and the token; the login form comes back. */
+function endSession(reason) {
+  clearTimeout(expiryTimer);
+  expiryTimer = null;
+  socketAuth.stop();
+  auth.logout(reason);
+  view.chatLog.replaceChildren();
+  render();
+}
+
+function expire() {
+  sessionExpired = true;
+  endSession('expired');
+  view.username.focus();
+}
+
+/** Expires the session the moment the token does (the one-second tick is the fallback for sleeping tabs). */
+function scheduleExpiry() {
+  clearTimeout(expiryTimer);
+  expiryTimer = null;
+  const expiresAt = auth.expiresAt();
+  if (expiresAt !== null) {
+    const delay = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+    expiryTimer = setTimeout(tick, delay);
   }
 }
 
-async function login(event) {
-  event.preventDefault();
-  const fields = new FormData(form);
-  status.textContent = 'Logging in…';
+function tick() {
+  if (auth.token() !== null && auth.isExpired()) {
+    expire();
+  } else {
+    renderRemaining();
+  }
+}
+
+// ---- login -----------------------------------------------------------------------------------------------
+
+async function signIn(method) {
+  if (loginInFlight) {
+    return;
+  }
+  const username = view.username.value.trim();
+  const password = view.password.value;
+  view.loginError.textContent = '';
+  loginInFlight = true;
+  render();
   try {
-    const response = await fetch('/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: fields.get('username'), password: fields.get('password') }),
-    });
-    const body = await response.json();
-    if (!response.ok) {
-      token = null;
-      status.textContent = `Login failed: ${body.error ?? response.status}`;
-      return;
+    if (method === 'ws') {
+      await auth.loginOverWebSocket(username, password);
+    } else {
+      await auth.login(username, password);
     }
-    token = body.token;
-    const claims = decodeClaims(token);
-    status.textContent = `Logged in as ${claims.sub}. Your token expires at ${new Date(claims.exp * 1000).toLocaleString()}.`;
+    // auth's change event has started the session.
+    view.username.value = '';
+    socketAuth.whenAuthenticated().then(() => view.chatInput.focus(), () => {});
   } catch (error) {
-    token = null;
-    status.textContent = `Login failed: ${error.message}`;
+    view.loginError.textContent = humanMessage(error);
+    (username === '' ? view.username : view.password).focus();
   } finally {
-    form.elements.password.value = '';
+    view.password.value = '';
+    loginInFlight = false;
+    render();
   }
 }
 
-form.addEventListener('submit', login);
-showMode();
+// ---- events ----------------------------------------------------------------------------------------------
+
+auth.addEventListener('change', (event) => {
+  const { token, reason } = event.detail;
+  if (token !== null) {
+    // Signed in here, or in another tab.
+    sessionExpired = false;
+    view.loginError.textContent = '';
+    socketAuth.stop(); // another tab may have replaced a token we were connected with
+    startSession();
+  } else if (reason === 'storage') {
+    // Signed out in another tab.
+    endSession('storage');
+  }
+  render();
+});
+
+socketAuth.addEventListener('statechange', render);
+socketAuth.addEventListener('error', render);
+socketAuth.addEventListener('refused', (event) => {
+  // The server will not take this token (expired, bad signature, none, …): it is of no further use.
+  if (isExpiry(event.detail.error)) {
+    sessionExpired = true;
+  }
+  endSession('refused');
+  view.username.focus();
+});
+socketAuth.on('chat', (message) => {
+  if (message && typeof message === 'object') {
+    addChatMessage(message);
+  }
+});
+
+view.loginForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  signIn('http');
+});
+view.loginWs.addEventListener('click', () => signIn('ws'));
+
+view.logout.addEventListener('click', () => {
+  sessionExpired = false;
+  endSession('logout');
+  view.username.focus();
+});
+
+view.reconnect.addEventListener('click', () => startSession());
+
+view.chatForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = view.chatInput.value.trim();
+  if (text !== '' && socketAuth.emit('chat', { text })) {
+    view.chatInput.value = '';
+  }
+  view.chatInput.focus();
+});
+
+// ---- start -----------------------------------------------------------------------------------------------
+
+sockets.mode().then(
+  (mode) => {
+    view.mode.textContent = mode;
+  },
+  () => {
+    view.mode.textContent = 'unknown';
+  },
+);
+setInterval(tick, 1000);
+startSession(); // a token kept from an earlier visit: straight back in, if it has not expired
+render();

@@ -139,6 +139,7 @@ public final class ExampleServer implements AutoCloseable {
                 options.tokenTtl(), Clock.systemUTC());
 
         Configuration config = new Configuration();
+        config.getSocketConfig().setReuseAddress(true); // restarting on the same port works at once
         config.setHostname(options.host());
         config.setPort(options.port());
         // The /public login answers its ack from a worker thread; in the default AUTO modes netty-socketio sends an

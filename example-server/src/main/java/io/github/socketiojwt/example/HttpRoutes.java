@@ -43,7 +43,9 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             ".html", "text/html; charset=utf-8",
             ".js", "text/javascript; charset=utf-8",
-            ".css", "text/css; charset=utf-8");
+            ".css", "text/css; charset=utf-8",
+            ".map", "application/json; charset=utf-8",
+            ".svg", "image/svg+xml");
 
     private final String socketIoContext;
     private final String modeJson;
