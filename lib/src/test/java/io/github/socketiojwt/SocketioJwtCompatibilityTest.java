@@ -179,6 +179,21 @@ class SocketioJwtCompatibilityTest {
         assertTrue(ok.timeouts().isEmpty(), ok.toString());
     }
 
+    @ParameterizedTest(name = "v2 {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"polling", "websocket"})
+    void aV2ClientRefusedOnTheDefaultNamespaceMayStillUseAPublicOne(String transport) {
+        // Engine.IO v3 clients are put on "/" by the server: they are refused there at once, and must still reach
+        // a public namespace (to log in over the WebSocket, say) without the connection being closed under them.
+        start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build())
+                .install(s, "/"));
+        NodeClient.Result result = client("2", transport).namespace("/chat")
+                .waitFor("error", WAIT).waitFor("connect", WAIT).sleep(1200)
+                .emit("echo", "still served").waitFor("echo-response", WAIT).run();
+        assertTrue(result.timeouts().isEmpty(), result.toString());
+        assertFalse(result.has("disconnect"), result.toString());
+        assertTrue(server.appCalls("connect / ").isEmpty(), server.appCalls().toString());
+    }
+
     // ---------------------------------------------------------------- authorizer_namespaces.test.js
 
     @ParameterizedTest(name = "v{0} {1}")

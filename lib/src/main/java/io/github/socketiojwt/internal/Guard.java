@@ -55,6 +55,7 @@ public final class Guard {
     private static final Duration DELIVERY_CHECK = Duration.ofMillis(20);
     private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(1);
     private static final Duration IN_FLIGHT_GRACE = Duration.ofMillis(100);
+    private static final Duration LINGER = Duration.ofMillis(500);
     private static final Duration PUMP_STEP = Duration.ofMillis(100);
     private static final int PUMP_STEPS = 100;
     private static final byte RECORD_SEPARATOR = 0x1e;
@@ -483,9 +484,7 @@ public final class Guard {
         session.remove(auth); // the client may try again with another CONNECT
         notifyFailure(policy, head, auth.name, error);
         head.send(Wire.connectError(head, auth.name, error, policy.options().detailedErrorCodes()));
-        if (!session.hasOtherLiveNamespace(auth.name)) {
-            closeAfterDelivery(head, auth.name);
-        }
+        closeAfterDelivery(session, auth.name);
     }
 
     // ---------------------------------------------------------------- authenticate mode
@@ -617,12 +616,7 @@ public final class Guard {
             auth.unauthorizedAckId = Long.MIN_VALUE;
         }
         session.remove(auth);
-        ClientHead head = session.head;
-        if (session.hasOtherLiveNamespace(auth.name)) {
-            head.send(Wire.disconnect(head, auth.name));
-        } else {
-            closeAfterDelivery(head, auth.name);
-        }
+        closeAfterDelivery(session, auth.name);
     }
 
     // ---------------------------------------------------------------- attaching and detaching
@@ -663,16 +657,26 @@ public final class Guard {
     // ---------------------------------------------------------------- closing
 
     /**
-     * Lets the packets already queued (the error) reach the client, then says disconnect for the namespace and
-     * closes the connection. A client that stops polling is closed after a bounded wait all the same.
+     * Lets the packets already queued (the error, {@code unauthorized}) reach the client, says disconnect for the
+     * namespace, and closes the connection unless the client is connected to another namespace by then. The
+     * decision waits {@link #LINGER} after the refusal: an Engine.IO v3 client is refused on "/" the moment its
+     * session opens, before it could ask for any other namespace (a public one, to log in, say). A client that
+     * stops polling is closed after a bounded wait all the same.
      */
-    private void closeAfterDelivery(ClientHead head, String namespace) {
+    private void closeAfterDelivery(Session session, String namespace) {
+        ClientHead head = session.head;
+        long decideAt = System.nanoTime() + LINGER.toNanos();
         Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> {
             if (!head.isConnected()) {
                 return;
             }
             head.send(Wire.disconnect(head, namespace));
-            Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> disconnect(head));
+            Timers.whenOrAfter(() -> delivered(head) && System.nanoTime() - decideAt >= 0, DELIVERY_CHECK,
+                    LINGER.plus(DELIVERY_LIMIT), () -> {
+                        if (!session.hasOtherLiveNamespace(namespace)) {
+                            disconnect(head);
+                        }
+                    });
         });
     }
 

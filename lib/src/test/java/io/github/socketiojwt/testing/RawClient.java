@@ -1357,8 +1357,16 @@ public final class RawClient implements AutoCloseable {
     private HttpRequest.Builder requestBuilder(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
         headers.forEach(builder::header);
+        if (ALLOW_CONNECTION_HEADER) {
+            // netty-socketio closes the connection after every polling response while announcing keep-alive; a
+            // pooled connection can then die under the next request ("header parser received no bytes").
+            builder.header("Connection", "close");
+        }
         return builder;
     }
+
+    private static final boolean ALLOW_CONNECTION_HEADER = String.valueOf(
+            System.getProperty("jdk.httpclient.allowRestrictedHeaders")).contains("connection");
 
     private static String escape(byte[] body) {
         StringBuilder sb = new StringBuilder();
