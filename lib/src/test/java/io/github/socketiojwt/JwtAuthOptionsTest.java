@@ -1,5 +1,6 @@
 package io.github.socketiojwt;
 
+import io.github.socketiojwt.testing.TestKeys;
 import io.github.socketiojwt.testing.TestTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,10 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +40,9 @@ class JwtAuthOptionsTest {
     private static KeyPair rsa1024;
 
     @BeforeAll
-    static void keys() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        rsa2048 = generator.generateKeyPair();
-        generator.initialize(1024);
-        rsa1024 = generator.generateKeyPair();
+    static void keys() {
+        rsa2048 = TestKeys.RSA_2048;
+        rsa1024 = TestKeys.RSA_1024;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.socketiojwt.internal;
 
+import io.github.socketiojwt.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,12 +30,9 @@ class KeyAlgorithmsTest {
     private static KeyPair rsa1024;
 
     @BeforeAll
-    static void rsaKeys() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        rsa2048 = generator.generateKeyPair();
-        generator.initialize(1024);
-        rsa1024 = generator.generateKeyPair();
+    static void rsaKeys() {
+        rsa2048 = TestKeys.RSA_2048;
+        rsa1024 = TestKeys.RSA_1024;
     }
 
     private static SecretKey hmac(int bytes) {

@@ -4,6 +4,7 @@ import io.github.socketiojwt.ErrorCode;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.KeyResolver;
 import io.github.socketiojwt.UnauthorizedException;
+import io.github.socketiojwt.testing.TestKeys;
 import io.github.socketiojwt.testing.TestTokens;
 import io.jsonwebtoken.Jwts;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,25 +64,16 @@ class TokenVerifierTest {
     private static KeyPair ed25519;
 
     @BeforeAll
-    static void keys() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        rsa = generator.generateKeyPair();
-        generator.initialize(1024);
-        rsa1024 = generator.generateKeyPair();
-        p256 = ec("secp256r1");
-        p384 = ec("secp384r1");
-        p521 = ec("secp521r1");
-        ed25519 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    static void keys() {
+        rsa = TestKeys.RSA_2048;
+        rsa1024 = TestKeys.RSA_1024;
+        p256 = TestKeys.P_256;
+        p384 = TestKeys.P_384;
+        p521 = TestKeys.P_521;
+        ed25519 = TestKeys.ED_25519;
     }
 
     // ---------------------------------------------------------------- fixtures
-
-    private static KeyPair ec(String curve) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec(curve));
-        return generator.generateKeyPair();
-    }
 
     private static String b64(String text) {
         return b64(text.getBytes(StandardCharsets.UTF_8));
