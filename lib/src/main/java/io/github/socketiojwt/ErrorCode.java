@@ -30,6 +30,8 @@ public enum ErrorCode {
     INVALID_TOKEN("invalid_token", null),
     /** No key could be resolved for the token (resolver returned nothing, failed or timed out). */
     INVALID_SECRET("invalid_secret", null),
+    /** The revocation check says the token was revoked, or could not answer ({@code "The token has been revoked."}). */
+    REVOKED_TOKEN("revoked_token", null),
     /** An application validator rejected the token without naming a code (socketio-jwt's {@code additional_auth}). */
     UNKNOWN("unknown", null),
 
@@ -51,6 +53,16 @@ public enum ErrorCode {
     TOKEN_NOT_ACTIVE("token_not_active", INVALID_TOKEN),
     /** A registered claim has the wrong type ({@code "invalid exp value"}, {@code "invalid nbf value"}). */
     INVALID_CLAIM("invalid_claim", INVALID_TOKEN),
+    /** The token's {@code aud} names none of the expected audiences ({@code "jwt audience invalid. expected: …"}). */
+    AUDIENCE_INVALID("audience_invalid", INVALID_TOKEN),
+    /** The token's {@code iss} is not an expected issuer ({@code "jwt issuer invalid. expected: …"}). */
+    ISSUER_INVALID("issuer_invalid", INVALID_TOKEN),
+    /** The token's {@code sub} is not the expected subject ({@code "jwt subject invalid. expected: …"}). */
+    SUBJECT_INVALID("subject_invalid", INVALID_TOKEN),
+    /** A required claim is missing ({@code "jwt missing required claim: …"}, {@code "iat required when maxAge is specified"}). */
+    CLAIM_MISSING("claim_missing", INVALID_TOKEN),
+    /** The token was issued longer ago than the configured maximum age ({@code "maxAge exceeded"}). */
+    MAX_AGE_EXCEEDED("max_age_exceeded", INVALID_TOKEN),
     /** The key resolver found no key, failed, or did not answer in time. */
     KEY_UNAVAILABLE("key_unavailable", INVALID_SECRET),
     /**

@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -73,6 +75,12 @@ public final class JwtAuthOptions {
     private final Duration resolutionTimeout;
     private final int maxTokenLength;
     private final boolean detailedErrorCodes;
+    private final List<String> issuers;
+    private final List<String> audiences;
+    private final String subject;
+    private final Set<String> requiredClaims;
+    private final Duration maxAge;
+    private final RevocationCheck revocationCheck;
 
     private JwtAuthOptions(Builder b) {
         this.mode = b.mode;
@@ -94,6 +102,12 @@ public final class JwtAuthOptions {
         this.resolutionTimeout = b.resolutionTimeout;
         this.maxTokenLength = b.maxTokenLength;
         this.detailedErrorCodes = b.detailedErrorCodes;
+        this.issuers = List.copyOf(b.issuers);
+        this.audiences = List.copyOf(b.audiences);
+        this.subject = b.subject;
+        this.requiredClaims = Collections.unmodifiableSet(new LinkedHashSet<>(b.requiredClaims));
+        this.maxAge = b.maxAge;
+        this.revocationCheck = b.revocationCheck;
     }
 
     /**
@@ -220,6 +234,36 @@ public final class JwtAuthOptions {
         return detailedErrorCodes;
     }
 
+    /** @return the accepted issuers ({@code iss}), empty when any issuer is accepted */
+    public List<String> issuers() {
+        return issuers;
+    }
+
+    /** @return the accepted audiences ({@code aud}), empty when any audience is accepted */
+    public List<String> audiences() {
+        return audiences;
+    }
+
+    /** @return the required subject ({@code sub}), or {@code null} */
+    public String subject() {
+        return subject;
+    }
+
+    /** @return the claims every token must carry */
+    public Set<String> requiredClaims() {
+        return requiredClaims;
+    }
+
+    /** @return the longest time since {@code iat} a token is accepted, or {@code null} for no limit */
+    public Duration maxAge() {
+        return maxAge;
+    }
+
+    /** @return the revocation check, {@link RevocationCheck#NONE} by default */
+    public RevocationCheck revocationCheck() {
+        return revocationCheck;
+    }
+
     /**
      * Builds {@link JwtAuthOptions}. Not thread-safe; {@link #build()} may be called more than once.
      */
@@ -244,6 +288,12 @@ public final class JwtAuthOptions {
         private Duration resolutionTimeout = Duration.ofSeconds(5);
         private int maxTokenLength = 8192;
         private boolean detailedErrorCodes;
+        private List<String> issuers = new ArrayList<>();
+        private List<String> audiences = new ArrayList<>();
+        private String subject;
+        private Set<String> requiredClaims = new LinkedHashSet<>();
+        private Duration maxAge;
+        private RevocationCheck revocationCheck = RevocationCheck.NONE;
 
         private Builder(AuthMode mode) {
             this.mode = mode;
@@ -507,6 +557,77 @@ public final class JwtAuthOptions {
         }
 
         /**
+         * Accepts only tokens whose {@code iss} is one of these (jsonwebtoken's {@code issuer}); a token without
+         * {@code iss} is refused too: {@code "jwt issuer invalid. expected: …"}.
+         *
+         * @param issuers one or more issuers
+         * @return this builder
+         */
+        public Builder issuer(String... issuers) {
+            this.issuers = texts(issuers, "issuer");
+            return this;
+        }
+
+        /**
+         * Accepts only tokens whose {@code aud} (a string or an array) names one of these (jsonwebtoken's
+         * {@code audience}): {@code "jwt audience invalid. expected: a or b"}.
+         *
+         * @param audiences one or more audiences
+         * @return this builder
+         */
+        public Builder audience(String... audiences) {
+            this.audiences = texts(audiences, "audience");
+            return this;
+        }
+
+        /**
+         * Accepts only tokens whose {@code sub} is this one: {@code "jwt subject invalid. expected: …"}.
+         *
+         * @param subject the subject
+         * @return this builder
+         */
+        public Builder subject(String subject) {
+            this.subject = text(subject, "subject");
+            return this;
+        }
+
+        /**
+         * Refuses tokens that lack any of these claims: {@code "jwt missing required claim: exp"}. Requiring
+         * {@code exp} refuses tokens that never expire.
+         *
+         * @param claims claim names such as {@code "exp"}, {@code "jti"}
+         * @return this builder
+         */
+        public Builder requireClaims(String... claims) {
+            this.requiredClaims = new LinkedHashSet<>(texts(claims, "claim"));
+            return this;
+        }
+
+        /**
+         * Refuses tokens issued ({@code iat}) longer ago than this, leeway included (jsonwebtoken's
+         * {@code maxAge}): {@code "maxAge exceeded"}; a token without a numeric {@code iat} is refused with
+         * {@code "iat required when maxAge is specified"}.
+         *
+         * @param maxAge a positive duration
+         * @return this builder
+         */
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = positive(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * Refuses revoked tokens ({@code revoked_token}, {@code "The token has been revoked."}).
+         *
+         * @param check the revocation check
+         * @return this builder
+         */
+        public Builder revocationCheck(RevocationCheck check) {
+            this.revocationCheck = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /**
          * Validates the settings and builds the options.
          *
          * @return immutable options
@@ -542,9 +663,21 @@ public final class JwtAuthOptions {
             return value;
         }
 
+        private static List<String> texts(String[] values, String name) {
+            Objects.requireNonNull(values, name);
+            if (values.length == 0) {
+                throw new IllegalArgumentException(name + ": none (expected: at least one)");
+            }
+            List<String> list = new ArrayList<>();
+            for (String value : values) {
+                list.add(text(value, name));
+            }
+            return list;
+        }
+
         private static String text(String value, String name) {
             if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: a non-blank key)");
+                throw new IllegalArgumentException(name + ": " + value + " (expected: non-blank text)");
             }
             return value;
         }

@@ -35,6 +35,17 @@ public interface KeyResolver {
     CompletionStage<? extends Key> resolve(KeyRequest request);
 
     /**
+     * The algorithms the keys of this resolver can verify, checked before {@link #resolve} is called: a token with
+     * another {@code alg} is refused ({@code "invalid algorithm"}) without any key look-up. Resolvers of public
+     * keys return the asymmetric algorithms, so that an HMAC token forged with a public key never reaches them.
+     *
+     * @return the algorithm names, or an empty set for any algorithm the resolved key allows
+     */
+    default java.util.Set<String> acceptedAlgorithms() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Adapts a synchronous function. It must not block: it runs on a Netty event loop.
      *
      * @param function returns the key, or {@code null} when there is none

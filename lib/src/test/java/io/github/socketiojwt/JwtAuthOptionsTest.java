@@ -292,10 +292,10 @@ class JwtAuthOptionsTest {
 
     @Test
     void refusesBlankPropertyNames() {
-        assertEquals("decodedPropertyName: " + "  " + " (expected: a non-blank key)", assertThrows(
+        assertEquals("decodedPropertyName: " + "  " + " (expected: non-blank text)", assertThrows(
                 IllegalArgumentException.class, () -> JwtAuthOptions.authenticate().decodedPropertyName("  "))
                 .getMessage());
-        assertEquals("encodedPropertyName: null (expected: a non-blank key)", assertThrows(
+        assertEquals("encodedPropertyName: null (expected: non-blank text)", assertThrows(
                 IllegalArgumentException.class, () -> JwtAuthOptions.authenticate().encodedPropertyName(null))
                 .getMessage());
     }

@@ -5,6 +5,7 @@ import io.github.socketiojwt.ErrorCode;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
 import io.github.socketiojwt.KeyRequest;
+import io.github.socketiojwt.RevocationCheck;
 import io.github.socketiojwt.UnauthorizedException;
 import io.netty.util.Timeout;
 import org.slf4j.Logger;
@@ -66,6 +67,9 @@ public final class TokenAuthenticator {
             verifier.verify(decoded, key);
             return new JwtPrincipal(namespace, token, decoded.claims, null);
         });
+        if (options.revocationCheck() != RevocationCheck.NONE) {
+            verified = verified.thenCompose(this::checkRevocation);
+        }
         if (options.validator() == io.github.socketiojwt.AuthenticationValidator.NONE) {
             return unwrap(verified);
         }
@@ -89,6 +93,26 @@ public final class TokenAuthenticator {
             return CompletableFuture.failedFuture(keyUnavailable());
         }
         return withTimeout(stage, TokenAuthenticator::keyUnavailable, "key resolver", namespace);
+    }
+
+    private CompletableFuture<JwtPrincipal> checkRevocation(JwtPrincipal principal) {
+        CompletionStage<Boolean> stage;
+        try {
+            stage = options.revocationCheck().isRevoked(principal);
+        } catch (RuntimeException e) {
+            log.warn("The revocation check failed on namespace {}: {}", principal.namespace(), e.getClass().getName());
+            return CompletableFuture.failedFuture(revoked());
+        }
+        if (stage == null) {
+            return CompletableFuture.failedFuture(revoked());
+        }
+        return withTimeout(stage, TokenAuthenticator::revoked, "revocation check", principal.namespace())
+                .thenApply(isRevoked -> {
+                    if (!Boolean.FALSE.equals(isRevoked)) {
+                        throw revoked(); // true, or no answer: fail closed
+                    }
+                    return principal;
+                });
     }
 
     private CompletableFuture<JwtPrincipal> validate(JwtPrincipal principal, HandshakeData handshake) {
@@ -169,6 +193,10 @@ public final class TokenAuthenticator {
 
     private static UnauthorizedException keyUnavailable() {
         return new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret could not be resolved");
+    }
+
+    private static UnauthorizedException revoked() {
+        return new UnauthorizedException(ErrorCode.REVOKED_TOKEN, "The token has been revoked.");
     }
 
     private static UnauthorizedException validationFailed() {

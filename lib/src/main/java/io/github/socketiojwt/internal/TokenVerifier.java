@@ -17,6 +17,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -35,11 +36,14 @@ final class TokenVerifier {
 
     private final JwtAuthOptions options;
     private final Set<String> staticAlgorithms;
+    private final Set<String> resolverAlgorithms;
 
     TokenVerifier(JwtAuthOptions options) {
         this.options = options;
         this.staticAlgorithms = options.key() == null ? null
                 : KeyAlgorithms.algorithmsFor(options.key(), options.weakHmacAllowed());
+        this.resolverAlgorithms = options.keyResolver() == null ? Set.of()
+                : Set.copyOf(options.keyResolver().acceptedAlgorithms());
     }
 
     /**
@@ -91,7 +95,8 @@ final class TokenVerifier {
         Object alg = header.get("alg");
         if (!(alg instanceof String) || !KeyAlgorithms.isKnown((String) alg)
                 || (!options.algorithms().isEmpty() && !options.algorithms().contains(alg))
-                || (staticAlgorithms != null && !staticAlgorithms.contains(alg))) {
+                || (staticAlgorithms != null && !staticAlgorithms.contains(alg))
+                || (!resolverAlgorithms.isEmpty() && !resolverAlgorithms.contains(alg))) {
             throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
         }
         return new DecodedToken(token, header, claims, (String) alg,
@@ -137,6 +142,44 @@ final class TokenVerifier {
             throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
         }
         checkTime(decoded.claims);
+        checkClaims(decoded.claims);
+    }
+
+    /** The claim checks, in jsonwebtoken's order: required claims, audience, issuer, subject, max age. */
+    private void checkClaims(Map<String, Object> claims) {
+        for (String required : options.requiredClaims()) {
+            if (claims.get(required) == null) {
+                throw new UnauthorizedException(ErrorCode.CLAIM_MISSING, "jwt missing required claim: " + required);
+            }
+        }
+        if (!options.audiences().isEmpty()) {
+            Object aud = claims.get("aud");
+            List<?> given = aud instanceof List ? (List<?>) aud : java.util.Collections.singletonList(aud);
+            if (given.stream().noneMatch(a -> a instanceof String && options.audiences().contains(a))) {
+                throw new UnauthorizedException(ErrorCode.AUDIENCE_INVALID,
+                        "jwt audience invalid. expected: " + String.join(" or ", options.audiences()));
+            }
+        }
+        Object iss = claims.get("iss");
+        if (!options.issuers().isEmpty() && !(iss instanceof String && options.issuers().contains(iss))) {
+            throw new UnauthorizedException(ErrorCode.ISSUER_INVALID,
+                    "jwt issuer invalid. expected: " + String.join(",", options.issuers()));
+        }
+        if (options.subject() != null && !options.subject().equals(claims.get("sub"))) {
+            throw new UnauthorizedException(ErrorCode.SUBJECT_INVALID,
+                    "jwt subject invalid. expected: " + options.subject());
+        }
+        if (options.maxAge() != null) {
+            Object iat = claims.get("iat");
+            if (!(iat instanceof Number)) {
+                throw new UnauthorizedException(ErrorCode.CLAIM_MISSING, "iat required when maxAge is specified");
+            }
+            double now = Math.floorDiv(options.clock().millis(), 1000L);
+            double oldest = ((Number) iat).doubleValue() + options.maxAge().getSeconds();
+            if (now >= oldest + options.leeway().getSeconds()) {
+                throw new UnauthorizedException(ErrorCode.MAX_AGE_EXCEEDED, "maxAge exceeded");
+            }
+        }
     }
 
     private SecureDigestAlgorithm<?, ?> algorithm(String id) {

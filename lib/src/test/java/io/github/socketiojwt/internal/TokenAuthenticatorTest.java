@@ -7,6 +7,7 @@ import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
 import io.github.socketiojwt.KeyRequest;
 import io.github.socketiojwt.KeyResolver;
+import io.github.socketiojwt.RevocationCheck;
 import io.github.socketiojwt.UnauthorizedException;
 import io.github.socketiojwt.testing.TestTokens;
 import io.jsonwebtoken.Jwts;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,10 +67,8 @@ class TokenAuthenticatorTest {
     private static KeyPair rsa;
 
     @BeforeAll
-    static void rsaKey() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        rsa = generator.generateKeyPair();
+    static void rsaKey() {
+        rsa = io.github.socketiojwt.testing.TestKeys.RSA_2048;
     }
 
     private static JwtAuthOptions.Builder withResolver(KeyResolver resolver) {
@@ -481,6 +479,60 @@ class TokenAuthenticatorTest {
         user.complete("user-42");
 
         assertEquals("user-42", success(future).<String>user());
+    }
+
+    // ---------------------------------------------------------------- revocation
+
+    private static JwtAuthOptions.Builder withRevocation(RevocationCheck check) {
+        return JwtAuthOptions.handshake().secret(KEY).revocationCheck(check);
+    }
+
+    @Test
+    void refusesARevokedTokenWithRevokedToken() {
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.",
+                authenticate(withRevocation(RevocationCheck.of(p -> "mallory".equals(p.subject()))),
+                        TestTokens.token("mallory")));
+        assertEquals("alice", success(authenticate(withRevocation(RevocationCheck.of(p -> "mallory".equals(
+                p.subject()))), TestTokens.token("alice"))).subject());
+    }
+
+    @Test
+    void theRevocationCheckSeesTheClaimsAndTheEncodedToken() {
+        String token = TestTokens.token("alice");
+        AtomicInteger matched = new AtomicInteger();
+        success(authenticate(withRevocation(RevocationCheck.of(p -> {
+            if (token.equals(p.token()) && "alice".equals(p.claims().get("sub"))) {
+                matched.incrementAndGet();
+            }
+            return false;
+        })), token));
+        assertEquals(1, matched.get());
+    }
+
+    @Test
+    void aRevocationCheckThatThrowsAnswersNothingOrNeverAnswersDenies() {
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.",
+                authenticate(withRevocation(p -> {
+                    throw new IllegalStateException("revocation store down");
+                }), TestTokens.token("alice")));
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.",
+                authenticate(withRevocation(p -> CompletableFuture.completedFuture(null)), TestTokens.token("a")));
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.",
+                authenticate(withRevocation(p -> CompletableFuture.failedFuture(new IllegalStateException("x"))),
+                        TestTokens.token("a")));
+        CompletableFuture<JwtPrincipal> never = authenticate(withRevocation(p -> new CompletableFuture<>())
+                .resolutionTimeout(Duration.ofMillis(100)), TestTokens.token("alice"));
+        assertFalse(never.isDone());
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.", never);
+    }
+
+    @Test
+    void neverAsksTheRevocationCheckAboutATokenThatFailedVerification() {
+        AtomicInteger calls = new AtomicInteger();
+        assertFailure(ErrorCode.INVALID_SIGNATURE, "invalid_token", "invalid signature",
+                authenticate(withRevocation(RevocationCheck.of(p -> calls.incrementAndGet() > 0)),
+                        TestTokens.tampered("alice")));
+        assertEquals(0, calls.get());
     }
 
     private static String b64(String text) {

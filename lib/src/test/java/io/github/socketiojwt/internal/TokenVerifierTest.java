@@ -788,4 +788,79 @@ class TokenVerifierTest {
         return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END PUBLIC KEY-----\n";
     }
+
+    // ---------------------------------------------------------------- claims (jsonwebtoken's messages)
+
+    @Test
+    void acceptsAnAudienceFromAStringOrAnArray() {
+        verify(hmacKey().audience("api", "web"), hs256("{\"aud\":\"web\"}"));
+        verify(hmacKey().audience("api"), hs256("{\"aud\":[\"other\",\"api\"]}"));
+    }
+
+    @Test
+    void refusesAnUnexpectedOrMissingAudienceWithJsonwebtokensMessage() {
+        assertRefused("jwt audience invalid. expected: api or web", ErrorCode.AUDIENCE_INVALID,
+                () -> verify(hmacKey().audience("api", "web"), hs256("{\"aud\":\"admin\"}")));
+        assertRefused("jwt audience invalid. expected: api", ErrorCode.AUDIENCE_INVALID,
+                () -> verify(hmacKey().audience("api"), hs256("{\"aud\":[\"x\",\"y\"]}")));
+        assertRefused("jwt audience invalid. expected: api", ErrorCode.AUDIENCE_INVALID,
+                () -> verify(hmacKey().audience("api"), hs256("{\"sub\":\"no-aud\"}")));
+    }
+
+    @Test
+    void refusesAnUnexpectedOrMissingIssuer() {
+        verify(hmacKey().issuer("https://a", "https://b"), hs256("{\"iss\":\"https://b\"}"));
+        assertRefused("jwt issuer invalid. expected: https://a", ErrorCode.ISSUER_INVALID,
+                () -> verify(hmacKey().issuer("https://a"), hs256("{\"iss\":\"https://evil\"}")));
+        assertRefused("jwt issuer invalid. expected: https://a,https://b", ErrorCode.ISSUER_INVALID,
+                () -> verify(hmacKey().issuer("https://a", "https://b"), hs256("{\"sub\":\"x\"}")));
+    }
+
+    @Test
+    void refusesAnUnexpectedSubject() {
+        verify(hmacKey().subject("alice"), hs256("{\"sub\":\"alice\"}"));
+        assertRefused("jwt subject invalid. expected: alice", ErrorCode.SUBJECT_INVALID,
+                () -> verify(hmacKey().subject("alice"), hs256("{\"sub\":\"bob\"}")));
+    }
+
+    @Test
+    void refusesATokenWithoutARequiredClaim() {
+        verify(hmacKey().requireClaims("exp", "jti"), hs256("{\"exp\":" + (NOW + 60) + ",\"jti\":\"1\"}"));
+        assertRefused("jwt missing required claim: exp", ErrorCode.CLAIM_MISSING,
+                () -> verify(hmacKey().requireClaims("exp"), hs256("{\"sub\":\"never-expires\"}")));
+    }
+
+    @Test
+    void refusesATokenOlderThanMaxAgeOrWithoutIat() {
+        verify(hmacKey().maxAge(Duration.ofMinutes(5)), hs256("{\"iat\":" + (NOW - 299) + "}"));
+        assertRefused("maxAge exceeded", ErrorCode.MAX_AGE_EXCEEDED,
+                () -> verify(hmacKey().maxAge(Duration.ofMinutes(5)), hs256("{\"iat\":" + (NOW - 300) + "}")));
+        verify(hmacKey().maxAge(Duration.ofMinutes(5)).leeway(Duration.ofSeconds(10)),
+                hs256("{\"iat\":" + (NOW - 305) + "}"));
+        assertRefused("iat required when maxAge is specified", ErrorCode.CLAIM_MISSING,
+                () -> verify(hmacKey().maxAge(Duration.ofMinutes(5)), hs256("{\"iat\":\"yesterday\"}")));
+    }
+
+    @Test
+    void checksTimeBeforeAudienceAsJsonwebtokenDoes() {
+        assertRefused("jwt expired", ErrorCode.TOKEN_EXPIRED, () -> verify(hmacKey().audience("api"),
+                hs256("{\"aud\":\"other\",\"exp\":" + (NOW - 1) + "}")));
+    }
+
+    @Test
+    void refusesAnAlgorithmTheResolverCannotVerifyBeforeAnyKeyLookUp() {
+        KeyResolver publicKeysOnly = new KeyResolver() {
+            @Override
+            public java.util.concurrent.CompletionStage<? extends Key> resolve(io.github.socketiojwt.KeyRequest r) {
+                throw new AssertionError("never called");
+            }
+
+            @Override
+            public java.util.Set<String> acceptedAlgorithms() {
+                return java.util.Set.of("RS256", "ES256");
+            }
+        };
+        assertRefusedOnDecode("invalid algorithm", ErrorCode.INVALID_ALGORITHM,
+                JwtAuthOptions.handshake().keyResolver(publicKeysOnly).clock(CLOCK), hs256("{\"sub\":\"x\"}"));
+    }
 }
