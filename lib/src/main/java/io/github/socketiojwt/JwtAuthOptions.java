@@ -338,6 +338,18 @@ public final class JwtAuthOptions {
         }
 
         /**
+         * A static public key (RSA ≥ 2048 bits, EC P-256/P-384/P-521, EdDSA), for example from
+         * {@link PublicKeys#fromPem(java.nio.file.Path)}: only the asymmetric algorithms of that key are accepted,
+         * so an HMAC token forged with the public key is refused ({@code "invalid algorithm"}).
+         *
+         * @param key the public key
+         * @return this builder
+         */
+        public Builder publicKey(java.security.PublicKey key) {
+            return secret(Objects.requireNonNull(key, "key"));
+        }
+
+        /**
          * Resolves a key per token at run time (socketio-jwt's secret function).
          *
          * @param resolver the resolver

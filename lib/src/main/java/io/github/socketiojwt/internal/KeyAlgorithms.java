@@ -1,10 +1,18 @@
 package io.github.socketiojwt.internal;
 
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECFieldFp;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.EllipticCurve;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +33,9 @@ public final class KeyAlgorithms {
             "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
     private static final int MIN_RSA_BITS = 2048;
+    private static final List<ECParameterSpec> JWS_CURVES = List.of(
+            curve("secp256r1"), curve("secp384r1"), curve("secp521r1"));
+    private static final List<String> JWS_CURVE_ALGORITHMS = List.of("ES256", "ES384", "ES512");
 
     private KeyAlgorithms() {
     }
@@ -64,13 +75,10 @@ public final class KeyAlgorithms {
                 algs.addAll(List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512"));
             }
         } else if (key instanceof ECPublicKey) {
-            int field = ((ECPublicKey) key).getParams().getCurve().getField().getFieldSize();
-            if (field == 256) {
-                algs.add("ES256");
-            } else if (field == 384) {
-                algs.add("ES384");
-            } else if (field == 521) {
-                algs.add("ES512");
+            ECPublicKey ec = (ECPublicKey) key;
+            String alg = jwsAlgorithm(ec.getParams());
+            if (alg != null && onCurve(ec.getW(), ec.getParams().getCurve())) {
+                algs.add(alg);
             }
         } else if (key instanceof PublicKey && isEdwards(key)) {
             algs.add("EdDSA");
@@ -113,6 +121,56 @@ public final class KeyAlgorithms {
         if (algorithmsFor(key, weakHmacAllowed).isEmpty()) {
             throw new IllegalArgumentException("secret: an unsupported " + key.getAlgorithm() + " key (expected: an"
                     + " HMAC SecretKey, or an RSA, EC P-256/P-384/P-521 or EdDSA public key)");
+        }
+    }
+
+    /**
+     * The ECDSA algorithm of a curve: {@code ES256} for P-256, {@code ES384} for P-384, {@code ES512} for P-521
+     * (RFC 7518 §3.4), compared by the curve's parameters, not its size (secp256k1 and the brainpool curves share
+     * the sizes of P-256 and P-384).
+     *
+     * @param params the key's curve
+     * @return the algorithm, or {@code null} for any other curve
+     */
+    public static String jwsAlgorithm(ECParameterSpec params) {
+        for (int i = 0; i < JWS_CURVES.size(); i++) {
+            ECParameterSpec curve = JWS_CURVES.get(i);
+            if (curve.getCurve().equals(params.getCurve()) && curve.getGenerator().equals(params.getGenerator())
+                    && curve.getOrder().equals(params.getOrder()) && curve.getCofactor() == params.getCofactor()) {
+                return JWS_CURVE_ALGORITHMS.get(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether y² = x³ + ax + b (mod p) holds: the JDK decodes EC public keys without checking it.
+     *
+     * @param point the public point
+     * @param curve its curve
+     * @return true when the point is a finite point of the curve
+     */
+    public static boolean onCurve(ECPoint point, EllipticCurve curve) {
+        if (point == null || ECPoint.POINT_INFINITY.equals(point) || !(curve.getField() instanceof ECFieldFp)) {
+            return false;
+        }
+        BigInteger p = ((ECFieldFp) curve.getField()).getP();
+        BigInteger x = point.getAffineX();
+        BigInteger y = point.getAffineY();
+        if (x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
+        return y.pow(2).mod(p).equals(right);
+    }
+
+    private static ECParameterSpec curve(String name) {
+        try {
+            AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+            parameters.init(new ECGenParameterSpec(name));
+            return parameters.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks curve " + name, e);
         }
     }
 
