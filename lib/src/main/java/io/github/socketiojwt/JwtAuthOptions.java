@@ -350,6 +350,18 @@ public final class JwtAuthOptions {
         }
 
         /**
+         * Verifies with the keys of a JWKS endpoint, with {@link JwksKeyResolver}'s defaults (cache 10 min, at most
+         * 10 refreshes a minute, 5 s request time-out, stale keys kept 1 h); build a {@link JwksKeyResolver}
+         * yourself and pass it to {@link #keyResolver(KeyResolver)} to change them.
+         *
+         * @param jwksUri the http(s) address of the key set
+         * @return this builder
+         */
+        public Builder jwksUri(java.net.URI jwksUri) {
+            return keyResolver(JwksKeyResolver.builder(jwksUri).build());
+        }
+
+        /**
          * Resolves a key per token at run time (socketio-jwt's secret function).
          *
          * @param resolver the resolver

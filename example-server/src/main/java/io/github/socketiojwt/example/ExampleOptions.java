@@ -1,12 +1,19 @@
 package io.github.socketiojwt.example;
 
 import io.github.socketiojwt.AuthMode;
+import io.github.socketiojwt.PublicKeys;
 
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +54,13 @@ public final class ExampleOptions {
             "  --token-ttl-s N     lifetime of the tokens POST /login issues, in seconds (default 3600)",
             "  --user NAME:PASS    an account (repeatable); default: one 'demo' account with a random",
             "                      password, printed once at startup",
+            "",
+            "Verifying tokens from another issuer (POST /login keeps issuing HS256 tokens):",
+            "  --public-key-file F verify with this PEM public key (RSA, EC, Ed25519) instead of the secret",
+            "  --jwks-uri URL      verify with the keys of this http(s) JWKS endpoint instead of the secret",
+            "  --issuer ISS        accept only tokens whose iss is ISS",
+            "  --audience AUD      accept only tokens whose aud names AUD (repeatable: any of them)",
+            "  --leeway-s N        clock skew tolerated on exp, nbf and iat, in seconds (default 0)",
             "  --help              print this help and exit",
             "");
 
@@ -56,11 +70,13 @@ public final class ExampleOptions {
     private final byte[] secret;
     private final Duration timeout;
     private final Duration tokenTtl;
+    private final Verification verification;
     private final Map<String, String> users;
     private final boolean help;
 
     private ExampleOptions(int port, String host, AuthMode mode, byte[] secret, Duration timeout, Duration tokenTtl,
-            Map<String, String> users, boolean help) {
+            Map<String, String> users, boolean help, Verification verification) {
+        this.verification = verification;
         this.port = port;
         this.host = host;
         this.mode = mode;
@@ -85,7 +101,7 @@ public final class ExampleOptions {
         Objects.requireNonNull(env, "env");
         if (Arrays.asList(args).contains("--help")) {
             return new ExampleOptions(DEFAULT_PORT, DEFAULT_HOST, AuthMode.HANDSHAKE, null, Duration.ofMillis(5000),
-                    Duration.ofSeconds(3600), Map.of(), true);
+                    Duration.ofSeconds(3600), Map.of(), true, Verification.NONE);
         }
         int port = DEFAULT_PORT;
         String envPort = env.get("PORT");
@@ -102,6 +118,11 @@ public final class ExampleOptions {
         int timeoutMs = 5000;
         int tokenTtlS = 3600;
         Map<String, String> users = new LinkedHashMap<>();
+        PublicKey publicKey = null;
+        URI jwksUri = null;
+        String issuer = null;
+        List<String> audiences = new ArrayList<>();
+        int leewayS = 0;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -150,12 +171,30 @@ public final class ExampleOptions {
                 case "--user":
                     addUser(users, value);
                     break;
+                case "--public-key-file":
+                    publicKey = publicKey(value);
+                    break;
+                case "--jwks-uri":
+                    jwksUri = jwksUri(value);
+                    break;
+                case "--issuer":
+                    issuer = nonBlank(name, value);
+                    break;
+                case "--audience":
+                    audiences.add(nonBlank(name, value));
+                    break;
+                case "--leeway-s":
+                    leewayS = integer(name, value, 0, MAX_TOKEN_TTL_S);
+                    break;
                 default:
                     throw new IllegalStateException(name);
             }
         }
+        if (publicKey != null && jwksUri != null) {
+            throw new UsageException("--public-key-file and --jwks-uri: both given (expected: at most one key option)");
+        }
         return new ExampleOptions(port, host, mode, secret, Duration.ofMillis(timeoutMs), Duration.ofSeconds(tokenTtlS),
-                users, false);
+                users, false, new Verification(publicKey, jwksUri, issuer, audiences, Duration.ofSeconds(leewayS)));
     }
 
     /**
@@ -197,6 +236,11 @@ public final class ExampleOptions {
         return tokenTtl;
     }
 
+    /** @return how tokens are verified beyond the secret: another key, issuer, audiences, leeway */
+    public Verification verification() {
+        return verification;
+    }
+
     /** @return the accounts, name to password, in command-line order; empty when a demo account is wanted */
     public Map<String, String> users() {
         return users;
@@ -212,7 +256,8 @@ public final class ExampleOptions {
     public String toString() {
         return "ExampleOptions{port=" + port + ", host=" + host + ", mode=" + mode + ", secret="
                 + (secret == null ? "random" : "<" + secret.length + " bytes>") + ", timeout=" + timeout
-                + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", help=" + help + "}";
+                + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", help=" + help + ", issuer="
+                + verification.issuer() + ", audiences=" + verification.audiences() + "}";
     }
 
     private static boolean isKnown(String name) {
@@ -224,9 +269,64 @@ public final class ExampleOptions {
             case "--timeout-ms":
             case "--token-ttl-s":
             case "--user":
+            case "--public-key-file":
+            case "--jwks-uri":
+            case "--issuer":
+            case "--audience":
+            case "--leeway-s":
                 return true;
             default:
                 return false;
+        }
+    }
+
+    private static PublicKey publicKey(String file) {
+        try {
+            return PublicKeys.fromPem(Path.of(file));
+        } catch (IllegalArgumentException e) { // InvalidPathException included
+            // PublicKeys' messages name the file and the rule, never the key material.
+            throw new UsageException("--public-key-file: " + e.getMessage().replace('\n', ' '));
+        }
+    }
+
+    private static URI jwksUri(String value) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new UsageException("--jwks-uri: not an http(s) URL (expected: such as https://issuer/.well-known/jwks.json)");
+    }
+
+    private static String nonBlank(String name, String value) {
+        if (value.isBlank()) {
+            throw new UsageException(name + ": blank (expected: text)");
+        }
+        return value;
+    }
+
+    /**
+     * How tokens are verified beyond the HS256 secret.
+     *
+     * @param publicKey a public key replacing the secret, or {@code null}
+     * @param jwksUri a JWKS endpoint replacing the secret, or {@code null}
+     * @param issuer the required issuer, or {@code null}
+     * @param audiences the accepted audiences, empty for any
+     * @param leeway the clock skew tolerated
+     */
+    public record Verification(PublicKey publicKey, URI jwksUri, String issuer, List<String> audiences,
+            Duration leeway) {
+
+        /** No other key, no claim check, no leeway. */
+        public static final Verification NONE = new Verification(null, null, null, List.of(), Duration.ZERO);
+
+        /** Copies the audiences. */
+        public Verification {
+            audiences = List.copyOf(audiences);
         }
     }
 

@@ -8,9 +8,9 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.namespace.Namespace;
-import io.github.socketiojwt.AuthMode;
 import io.github.socketiojwt.AuthenticationFailure;
 import io.github.socketiojwt.AuthenticationListener;
+import io.github.socketiojwt.JwksKeyResolver;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
 import io.github.socketiojwt.SocketIoJwt;
@@ -63,6 +63,26 @@ public final class ExampleServer implements AutoCloseable {
         this.server = server;
         this.logins = logins;
         this.port = port;
+    }
+
+    /** The key and the claim checks the options ask for, on a namespace's options. */
+    private static JwtAuthOptions.Builder verifying(JwtAuthOptions.Builder builder, ExampleOptions options,
+            byte[] secret, AuthenticationListener audit) {
+        ExampleOptions.Verification verification = options.verification();
+        if (verification.publicKey() != null) {
+            builder.publicKey(verification.publicKey());
+        } else if (verification.jwksUri() != null) {
+            builder.keyResolver(JwksKeyResolver.builder(verification.jwksUri()).build());
+        } else {
+            builder.secret(secret);
+        }
+        if (verification.issuer() != null) {
+            builder.issuer(verification.issuer());
+        }
+        if (!verification.audiences().isEmpty()) {
+            builder.audience(verification.audiences().toArray(new String[0]));
+        }
+        return builder.leeway(verification.leeway()).timeout(options.timeout()).listener(audit);
     }
 
     /**
@@ -159,13 +179,11 @@ public final class ExampleServer implements AutoCloseable {
                         failure.detailedCode(), failure.message());
             }
         };
-        JwtAuthOptions.Builder root = options.mode() == AuthMode.HANDSHAKE
-                ? JwtAuthOptions.handshake()
-                : JwtAuthOptions.authenticate().timeout(options.timeout());
-        SocketIoJwt.authorize(root.secret(secret).listener(audit).build()).install(server, "/");
-        SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(secret).timeout(options.timeout())
-                .listener(audit).build()).install(server, "/admin");
-        SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(secret).listener(audit).build())
+        SocketIoJwt.authorize(verifying(JwtAuthOptions.builder(options.mode()), options, secret, audit).build())
+                .install(server, "/");
+        SocketIoJwt.authorize(verifying(JwtAuthOptions.authenticate(), options, secret, audit).build())
+                .install(server, "/admin");
+        SocketIoJwt.authorize(verifying(JwtAuthOptions.handshake(), options, secret, audit).build())
                 .install(server, "/admin_hs");
 
         addRootNamespace(server);

@@ -85,7 +85,13 @@ class ExampleOptionsTest {
                 Arguments.of(List.of("--user", "alice:a", "--user", "alice:b"), "--user 'alice'"),
                 Arguments.of(List.of("--bogus"), "--bogus"),
                 Arguments.of(List.of("--bogus=1"), "--bogus"),
-                Arguments.of(List.of("stray"), "argument #1"));
+                Arguments.of(List.of("stray"), "argument #1"),
+                Arguments.of(List.of("--public-key-file", "/nonexistent/key.pem"), "--public-key-file"),
+                Arguments.of(List.of("--jwks-uri", "file:///etc/jwks.json"), "--jwks-uri: not an http(s) URL"),
+                Arguments.of(List.of("--jwks-uri", "ftp://issuer/jwks"), "--jwks-uri"),
+                Arguments.of(List.of("--leeway-s", "ten"), "--leeway-s"),
+                Arguments.of(List.of("--issuer", " "), "--issuer"),
+                Arguments.of(List.of("--audience", ""), "--audience"));
     }
 
     @ParameterizedTest
@@ -134,9 +140,56 @@ class ExampleOptionsTest {
         ExampleOptions options = ExampleOptions.parse(new String[] {"--port", "bad", "--help"}, Map.of());
         assertTrue(options.help());
         for (String option : List.of("--port", "--host", "--mode", "--secret", "--timeout-ms", "--token-ttl-s",
-                "--user", "--help", "PORT", "JWT_SECRET")) {
+                "--user", "--help", "PORT", "JWT_SECRET", "--public-key-file", "--jwks-uri", "--issuer", "--audience",
+                "--leeway-s")) {
             assertTrue(ExampleOptions.usage().contains(option), option);
         }
+    }
+
+    private static java.security.PublicKey ecKey() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair().getPublic();
+    }
+
+    private static java.nio.file.Path pemFile(java.security.PublicKey key) throws Exception {
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("key", ".pem");
+        java.nio.file.Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        return pem;
+    }
+
+    @Test
+    void readsVerificationOptions() throws Exception {
+        java.security.PublicKey key = ecKey();
+        java.nio.file.Path pem = pemFile(key);
+        ExampleOptions options = ExampleOptions.parse(new String[] {"--public-key-file", pem.toString(),
+            "--issuer", "https://issuer", "--audience", "api", "--audience", "web", "--leeway-s", "30"}, Map.of());
+        assertEquals(key, options.verification().publicKey());
+        assertEquals("https://issuer", options.verification().issuer());
+        assertEquals(List.of("api", "web"), options.verification().audiences());
+        assertEquals(java.time.Duration.ofSeconds(30), options.verification().leeway());
+        assertEquals(java.net.URI.create("https://issuer/jwks"), ExampleOptions.parse(new String[] {"--jwks-uri",
+            "https://issuer/jwks"}, Map.of()).verification().jwksUri());
+    }
+
+    @Test
+    void refusesBothKeyOptionsAndUnsupportedKeyFiles() throws Exception {
+        java.nio.file.Path notAKey = java.nio.file.Files.createTempFile("not-a-key", ".pem");
+        java.nio.file.Files.writeString(notAKey, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        ExampleOptions.UsageException privateKey = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[] {"--public-key-file", notAKey.toString()}, Map.of()));
+        assertEquals(2, privateKey.exitCode());
+        assertTrue(privateKey.getMessage().startsWith("--public-key-file: "), privateKey.getMessage());
+        assertFalse(privateKey.getMessage().contains("AAAA"));
+        java.nio.file.Path pem = pemFile(ecKey());
+        ExampleOptions.UsageException both = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[] {"--public-key-file", pem.toString(), "--jwks-uri",
+                    "https://issuer/jwks"}, Map.of()));
+        assertEquals(2, both.exitCode());
+        assertEquals("--public-key-file and --jwks-uri: both given (expected: at most one key option)",
+                both.getMessage());
     }
 
     @Test
