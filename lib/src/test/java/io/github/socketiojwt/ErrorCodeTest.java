@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Proves that every error code has its detailed code and the socketio-jwt 4.6.2 code clients receive. */
 class ErrorCodeTest {
 
+    /** socketio-jwt's codes, and express-jwt's revoked_token for the revocation check. */
     private static final Set<String> SOCKETIO_JWT_CODES = Set.of("credentials_required", "credentials_bad_format",
-            "missing_authorization_header", "invalid_token", "invalid_secret", "unknown");
+            "missing_authorization_header", "invalid_token", "invalid_secret", "unknown", "revoked_token");
 
     @ParameterizedTest
     @CsvSource({
@@ -33,7 +34,13 @@ class ErrorCodeTest {
             "TOKEN_EXPIRED, token_expired, invalid_token",
             "TOKEN_NOT_ACTIVE, token_not_active, invalid_token",
             "INVALID_CLAIM, invalid_claim, invalid_token",
+            "AUDIENCE_INVALID, audience_invalid, invalid_token",
+            "ISSUER_INVALID, issuer_invalid, invalid_token",
+            "SUBJECT_INVALID, subject_invalid, invalid_token",
+            "CLAIM_MISSING, claim_missing, invalid_token",
+            "MAX_AGE_EXCEEDED, max_age_exceeded, invalid_token",
             "KEY_UNAVAILABLE, key_unavailable, invalid_secret",
+            "REVOKED_TOKEN, revoked_token, revoked_token",
             "AUTHENTICATION_TIMEOUT, authentication_timeout, authentication_timeout",
             "CUSTOM, custom, custom"
     })
@@ -44,7 +51,7 @@ class ErrorCodeTest {
 
     @Test
     void coversEveryConstantInTheTable() {
-        assertEquals(18, ErrorCode.values().length, "a new constant needs a row in the table above");
+        assertEquals(24, ErrorCode.values().length, "a new constant needs a row in the table above");
     }
 
     @Test
