@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class UpgradeTest {
 
-    private static final int CLIENTS = 20;
+    private static final int CLIENTS = 10;
+    /** Far below the 60 s ping interval that alone would release a stalled poll; far above a loaded machine's delays. */
+    private static final long WAIT_MS = 15_000;
 
     private TestServer server;
 
@@ -38,20 +41,22 @@ class UpgradeTest {
     @ValueSource(strings = {"2", "4"})
     void clientsUpgradingDuringQuarantineStillAuthenticate(String version) {
         // Pings far away, so that no ping can release a stalled poll within the authentication timeout.
-        server = TestServer.start(c -> {
+        server = TestServer.start(c -> { // an authentication timeout above the waits: only a stall can fail this
             c.setPingInterval(60_000);
             c.setPingTimeout(60_000);
-        }, s -> SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET).build())
+        }, s -> SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET)
+                .timeout(Duration.ofSeconds(30)).build())
                 .install(s, "/"));
         List<CompletableFuture<NodeClient.Result>> runs = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             runs.add(NodeClient.of(version, server.url())
-                    .waitFor("connect", 4000)
+                    .maxMs(3 * WAIT_MS)
+                    .waitFor("connect", WAIT_MS)
                     .sleep(20L * i)
                     .emit("authenticate", Map.of("token", TestTokens.token("u" + i)))
-                    .waitFor("authenticated", 4000)
+                    .waitFor("authenticated", WAIT_MS)
                     .emit("echo", "after-upgrade")
-                    .waitFor("echo-response", 4000)
+                    .waitFor("echo-response", WAIT_MS)
                     .runAsync());
         }
         List<String> failures = new ArrayList<>();
