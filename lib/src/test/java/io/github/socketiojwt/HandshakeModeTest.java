@@ -155,6 +155,20 @@ class HandshakeModeTest {
         return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
+    @Test
+    void aConnectRetriedWithAGoodTokenOnTheSameConnectionKeepsIt() throws InterruptedException {
+        try (io.github.socketiojwt.testing.RawClient raw = io.github.socketiojwt.testing.RawClient.websocket(
+                server.url(), 4)) {
+            raw.send("40{\"token\":\"boooooo\"}");
+            raw.await(p -> p.startsWith("44"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
+            raw.send("40{\"token\":\"" + TestTokens.token("retry") + "\"}");
+            raw.await(p -> p.startsWith("40{"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
+            Thread.sleep(1200); // past the half second after which a refused connection is closed
+            raw.send("42[\"echo\",\"kept\"]");
+            raw.await(p -> p.contains("kept"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
+        }
+    }
+
     private void assertRefused(Map<String, ?> auth, String message, String code) {
         try (JavaClient client = JavaClient.connect(server.url(), "/", auth, null, null)) {
             assertConnectError(client.awaitOrFail("connect_error", WAIT), message, code);

@@ -673,7 +673,8 @@ public final class Guard {
             head.send(Wire.disconnect(head, namespace));
             Timers.whenOrAfter(() -> delivered(head) && System.nanoTime() - decideAt >= 0, DELIVERY_CHECK,
                     LINGER.plus(DELIVERY_LIMIT), () -> {
-                        if (!session.hasOtherLiveNamespace(namespace)) {
+                        NamespaceAuth retried = session.get(namespace); // a new CONNECT to the same namespace
+                        if (!session.hasOtherLiveNamespace(namespace) && (retried == null || !retried.isLive())) {
                             disconnect(head);
                         }
                     });

@@ -34,6 +34,12 @@ final class NamespaceAuth {
         this.name = name;
     }
 
+    /** @return whether the socket is connected, or connecting, to the namespace */
+    boolean isLive() {
+        Phase current = phase;
+        return current == Phase.VERIFYING || current == Phase.QUARANTINED || current == Phase.AUTHENTICATED;
+    }
+
     /** Cancels the pending deadline, if any. Call while holding this object's monitor. */
     void cancelTimer() {
         Timeout t = timer;

@@ -57,8 +57,7 @@ final class Session {
      */
     boolean hasOtherLiveNamespace(String namespace) {
         for (NamespaceAuth auth : protectedNamespaces.values()) {
-            if (!auth.name.equals(namespace) && auth.phase != NamespaceAuth.Phase.REJECTED
-                    && auth.phase != NamespaceAuth.Phase.AWAITING_CONNECT) {
+            if (!auth.name.equals(namespace) && auth.isLive()) {
                 return true;
             }
         }
