@@ -401,6 +401,7 @@ public final class Guard {
             previous = auth.phase;
             auth.phase = NamespaceAuth.Phase.REJECTED;
             auth.cancelTimer();
+            auth.cancelExpiry();
         }
         session.remove(auth);
         if (previous == NamespaceAuth.Phase.AUTHENTICATED) {
@@ -460,6 +461,7 @@ public final class Guard {
             NamespaceClient client = attach(head, ns);
             auth.admitted = client;
             store(client, policy.options(), principal);
+            expireAt(session, auth, ns, policy, principal);
             if (v4 || root) {
                 head.send(Wire.connectAck(head, ns.getName()));
             }
@@ -555,6 +557,7 @@ public final class Guard {
             NamespaceClient client = attach(head, ns);
             auth.admitted = client;
             store(client, policy.options(), principal);
+            expireAt(session, auth, ns, policy, principal);
             head.send(Wire.event(head, ns.getName(), "authenticated"));
             notifyAuthenticated(policy, client, principal);
             ns.onConnect(client);
@@ -574,8 +577,36 @@ public final class Guard {
                 return;
             }
             store(client, policy.options(), principal);
+            expireAt(session, auth, ns, policy, principal);
             head.send(Wire.event(head, ns.getName(), "authenticated"));
         }
+    }
+
+    /**
+     * Schedules the end of an authenticated socket's rights at its token's {@code exp} plus the leeway (an idle
+     * socket expires too): it then gets {@code unauthorized} "jwt expired" and is disconnected, as if it had sent
+     * an expired token. A token without {@code exp} never expires. Call while holding the auth's monitor.
+     */
+    private void expireAt(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal) {
+        auth.principal = principal;
+        auth.cancelExpiry();
+        Object exp = principal.claims().get("exp");
+        if (!(exp instanceof Number)) {
+            return;
+        }
+        JwtAuthOptions options = policy.options();
+        long deadline = (long) Math.floor(((Number) exp).doubleValue() * 1000) + options.leeway().toMillis();
+        Duration delay = Duration.ofMillis(Math.max(0, deadline - options.clock().millis()));
+        auth.expiry = Timers.schedule(delay, () -> {
+            synchronized (auth) {
+                if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED || auth.principal != principal) {
+                    return; // renewed, refused or gone meanwhile
+                }
+            }
+            failAuthenticate(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_EXPIRED,
+                    "jwt expired"));
+        });
     }
 
     private void failAuthenticate(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
@@ -591,6 +622,7 @@ public final class Guard {
             }
             auth.phase = NamespaceAuth.Phase.REJECTED;
             auth.cancelTimer();
+            auth.cancelExpiry();
             ackId = session.nextAckId();
             auth.unauthorizedAckId = ackId;
         }

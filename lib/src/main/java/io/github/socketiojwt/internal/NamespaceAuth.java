@@ -1,5 +1,6 @@
 package io.github.socketiojwt.internal;
 
+import io.github.socketiojwt.JwtPrincipal;
 import io.netty.util.Timeout;
 
 /**
@@ -25,6 +26,10 @@ final class NamespaceAuth {
     volatile Phase phase = Phase.AWAITING_CONNECT;
     /** The pending deadline (authenticate timeout, or grace after {@code unauthorized}); guarded by this. */
     Timeout timer;
+    /** The expiry of the authenticated socket's token ({@code exp} + leeway); guarded by this. */
+    Timeout expiry;
+    /** The identity the socket is authenticated with now. */
+    volatile JwtPrincipal principal;
     /** The client the library attached to the real namespace, the only one its connect listeners may see. */
     volatile Object admitted;
     /** The ack id of the {@code unauthorized} event awaiting the client's ack; guarded by this. */
@@ -38,6 +43,15 @@ final class NamespaceAuth {
     boolean isLive() {
         Phase current = phase;
         return current == Phase.VERIFYING || current == Phase.QUARANTINED || current == Phase.AUTHENTICATED;
+    }
+
+    /** Cancels the token's expiry, if any. Call while holding this object's monitor. */
+    void cancelExpiry() {
+        Timeout t = expiry;
+        expiry = null;
+        if (t != null) {
+            t.cancel();
+        }
     }
 
     /** Cancels the pending deadline, if any. Call while holding this object's monitor. */

@@ -74,6 +74,7 @@ final class Session {
         for (NamespaceAuth auth : protectedNamespaces.values()) {
             synchronized (auth) {
                 auth.cancelTimer();
+                auth.cancelExpiry();
             }
         }
     }

@@ -1,0 +1,102 @@
+package io.github.socketiojwt;
+
+import io.github.socketiojwt.testing.JavaClient;
+import io.github.socketiojwt.testing.NodeClient;
+import io.github.socketiojwt.testing.TestServer;
+import io.github.socketiojwt.testing.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A connected socket keeps its rights only until its token's {@code exp}: then it gets {@code unauthorized}
+ * "jwt expired" and is disconnected, in both modes, idle or not; renewing with a fresh token moves the expiry.
+ */
+class LiveExpiryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(8);
+    private static final Map<String, Object> EXPIRED = Map.of("message", "jwt expired", "data",
+            Map.of("message", "jwt expired", "code", "invalid_token", "type", "UnauthorizedError"));
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(s -> {
+            SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build()).install(s, "/");
+            SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET).build())
+                    .install(s, "/admin");
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static String expiringIn(int seconds) {
+        return TestTokens.token(TestTokens.SECRET, "alice", Instant.now().plusSeconds(seconds));
+    }
+
+    @Test
+    void handshakeModeExpiresAnIdleSocketAtItsTokensExp() {
+        try (JavaClient client = JavaClient.connect(server.url(), "/", Map.of("token", expiringIn(2)), null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            assertEquals(EXPIRED, client.awaitOrFail("unauthorized", WAIT).arg(0));
+            client.awaitOrFail("disconnect", WAIT);
+            int before = server.appCalls("event / echo").size();
+            client.emit("echo", "after expiry"); // the socket is gone: nothing reaches the application
+            assertEquals(before, server.appCalls("event / echo").size());
+            assertEquals(1, server.appCalls("disconnect / ").size(), "the application saw it leave");
+        }
+    }
+
+    @Test
+    void authenticateModeExpiresASocketAtItsTokensExp() {
+        try (JavaClient client = JavaClient.connect(server.url(), "/admin", null, null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            client.emit("authenticate", Map.of("token", expiringIn(2)));
+            client.awaitOrFail("authenticated", WAIT);
+            assertEquals(EXPIRED, client.awaitOrFail("unauthorized", WAIT).arg(0));
+            client.awaitOrFail("disconnect", WAIT);
+        }
+    }
+
+    @Test
+    void renewingBeforeExpiryKeepsTheSocketPastTheFirstExp() throws InterruptedException {
+        try (JavaClient client = JavaClient.connect(server.url(), "/admin", null, null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            client.emit("authenticate", Map.of("token", expiringIn(2)));
+            client.awaitOrFail("authenticated", WAIT);
+            client.emit("authenticate", Map.of("token", expiringIn(60)));
+            client.await(e -> e.name().equals("authenticated") && client.events().stream()
+                    .filter(x -> x.name().equals("authenticated")).count() == 2, WAIT).orElseThrow();
+            Thread.sleep(3000); // past the first token's exp
+            assertFalse(client.has("unauthorized"), client.events().toString());
+            client.emit("echo", "still here");
+            assertEquals("still here", client.awaitOrFail("echo-response", WAIT).arg(0));
+        }
+    }
+
+    @ParameterizedTest(name = "socket.io-client v{0}")
+    @ValueSource(strings = {"2", "4"})
+    void nodeClientsAreToldTheirSessionExpired(String version) {
+        NodeClient client = NodeClient.of(version, server.url());
+        client = "4".equals(version) ? client.auth(Map.of("token", expiringIn(2)))
+                : client.query("token", expiringIn(2));
+        NodeClient.Result result = client.waitFor("connect", 5000).waitFor("unauthorized", 8000)
+                .waitFor("disconnect", 5000).run();
+        assertTrue(result.timeouts().isEmpty(), result.toString());
+        assertEquals(EXPIRED, result.first("unauthorized").orElseThrow().firstArg());
+    }
+}
