@@ -39,9 +39,19 @@ public interface AuthenticationListener {
     }
 
     /**
-     * A socket was refused.
+     * An authenticated socket renewed its token ({@code authenticate} again); its expiry moved.
      *
-     * @param failure what happened; never carries the token
+     * @param client the socket
+     * @param principal its new identity
+     */
+    default void onRenewed(SocketIOClient client, JwtPrincipal principal) {
+    }
+
+    /**
+     * A socket was refused: a bad token, a timeout, a failed renewal, or its token expired while it was connected
+     * ({@link ErrorCode#TOKEN_EXPIRED} with {@code namespace}); never carries the token.
+     *
+     * @param failure what happened
      */
     default void onFailure(AuthenticationFailure failure) {
     }

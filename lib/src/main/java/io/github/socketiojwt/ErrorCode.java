@@ -30,6 +30,11 @@ public enum ErrorCode {
     INVALID_TOKEN("invalid_token", null),
     /** No key could be resolved for the token (resolver returned nothing, failed or timed out). */
     INVALID_SECRET("invalid_secret", null),
+    /**
+     * A renewal ({@code authenticate} on an authenticated socket) carried a token for another subject
+     * ({@code "jwt subject changed"}); allowed only with {@link JwtAuthOptions.Builder#allowSubjectChange(boolean)}.
+     */
+    SUBJECT_CHANGED("subject_changed", null),
     /** The revocation check says the token was revoked, or could not answer ({@code "The token has been revoked."}). */
     REVOKED_TOKEN("revoked_token", null),
     /** An application validator rejected the token without naming a code (socketio-jwt's {@code additional_auth}). */

@@ -81,6 +81,7 @@ public final class JwtAuthOptions {
     private final Set<String> requiredClaims;
     private final Duration maxAge;
     private final RevocationCheck revocationCheck;
+    private final boolean subjectChangeAllowed;
 
     private JwtAuthOptions(Builder b) {
         this.mode = b.mode;
@@ -108,6 +109,7 @@ public final class JwtAuthOptions {
         this.requiredClaims = Collections.unmodifiableSet(new LinkedHashSet<>(b.requiredClaims));
         this.maxAge = b.maxAge;
         this.revocationCheck = b.revocationCheck;
+        this.subjectChangeAllowed = b.subjectChangeAllowed;
     }
 
     /**
@@ -259,6 +261,11 @@ public final class JwtAuthOptions {
         return maxAge;
     }
 
+    /** @return whether a renewal may switch the socket to another subject */
+    public boolean subjectChangeAllowed() {
+        return subjectChangeAllowed;
+    }
+
     /** @return the revocation check, {@link RevocationCheck#NONE} by default */
     public RevocationCheck revocationCheck() {
         return revocationCheck;
@@ -294,6 +301,7 @@ public final class JwtAuthOptions {
         private Set<String> requiredClaims = new LinkedHashSet<>();
         private Duration maxAge;
         private RevocationCheck revocationCheck = RevocationCheck.NONE;
+        private boolean subjectChangeAllowed;
 
         private Builder(AuthMode mode) {
             this.mode = mode;
@@ -637,6 +645,19 @@ public final class JwtAuthOptions {
          */
         public Builder maxAge(Duration maxAge) {
             this.maxAge = positive(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * Whether an authenticated socket may renew ({@code authenticate} again) with a token for another
+         * {@code sub} (default false: such a renewal is refused with {@code subject_changed}
+         * "jwt subject changed", and the socket is disconnected like any failed renewal).
+         *
+         * @param allowed whether switching users is allowed
+         * @return this builder
+         */
+        public Builder allowSubjectChange(boolean allowed) {
+            this.subjectChangeAllowed = allowed;
             return this;
         }
 

@@ -28,14 +28,23 @@ class LiveExpiryTest {
     private static final Map<String, Object> EXPIRED = Map.of("message", "jwt expired", "data",
             Map.of("message", "jwt expired", "code", "invalid_token", "type", "UnauthorizedError"));
 
+    private final java.util.List<String> renewed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private TestServer server;
 
     @BeforeEach
     void start() {
+        AuthenticationListener hooks = new AuthenticationListener() {
+            @Override
+            public void onRenewed(com.corundumstudio.socketio.SocketIOClient client, JwtPrincipal principal) {
+                renewed.add(principal.subject());
+            }
+        };
         server = TestServer.start(s -> {
             SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build()).install(s, "/");
-            SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET).build())
+            SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET).listener(hooks).build())
                     .install(s, "/admin");
+            SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET).allowSubjectChange(true)
+                    .build()).install(s, "/chat");
         });
     }
 
@@ -85,6 +94,45 @@ class LiveExpiryTest {
             assertFalse(client.has("unauthorized"), client.events().toString());
             client.emit("echo", "still here");
             assertEquals("still here", client.awaitOrFail("echo-response", WAIT).arg(0));
+        }
+    }
+
+    @Test
+    void aRenewalForAnotherSubjectIsRefusedAndDisconnects() {
+        try (JavaClient client = JavaClient.connect(server.url(), "/admin", null, null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            client.emit("authenticate", Map.of("token", TestTokens.token("alice")));
+            client.awaitOrFail("authenticated", WAIT);
+            client.emit("authenticate", Map.of("token", TestTokens.token("mallory")));
+            assertEquals(Map.of("message", "jwt subject changed", "data", Map.of("message", "jwt subject changed",
+                    "code", "subject_changed", "type", "UnauthorizedError")),
+                    client.awaitOrFail("unauthorized", WAIT).arg(0));
+            client.awaitOrFail("disconnect", WAIT);
+            assertEquals(java.util.List.of(), renewed);
+        }
+    }
+
+    @Test
+    void aRenewalForTheSameSubjectFiresTheRenewedHookAndSwitchingIsAllowedWhenConfigured() {
+        try (JavaClient admin = JavaClient.connect(server.url(), "/admin", null, null, null);
+             JavaClient chat = JavaClient.connect(server.url(), "/chat", null, null, null)) {
+            admin.awaitOrFail("connect", WAIT);
+            admin.emit("authenticate", Map.of("token", TestTokens.token("alice")));
+            admin.awaitOrFail("authenticated", WAIT);
+            admin.emit("authenticate", Map.of("token", TestTokens.token("alice")));
+            admin.await(e -> admin.events().stream().filter(x -> x.name().equals("authenticated")).count() == 2,
+                    WAIT).orElseThrow();
+            assertEquals(java.util.List.of("alice"), renewed);
+
+            chat.awaitOrFail("connect", WAIT);
+            chat.emit("authenticate", Map.of("token", TestTokens.token("alice")));
+            chat.awaitOrFail("authenticated", WAIT);
+            chat.emit("authenticate", Map.of("token", TestTokens.token("bob")));
+            chat.await(e -> chat.events().stream().filter(x -> x.name().equals("authenticated")).count() == 2,
+                    WAIT).orElseThrow();
+            chat.emitWithAck("whoami", Map.of());
+            assertEquals("bob", ((Map<?, ?>) chat.awaitOrFail("ack:whoami", WAIT).arg(0)).get("sub"));
+            assertFalse(chat.has("unauthorized"));
         }
     }
 

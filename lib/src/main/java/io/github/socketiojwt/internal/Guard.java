@@ -568,17 +568,34 @@ public final class Guard {
     private void renew(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
             JwtPrincipal principal) {
         ClientHead head = session.head;
+        NamespaceClient client;
         synchronized (auth) {
             if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
                 return;
             }
-            NamespaceClient client = head.getChildClient(ns);
+            client = head.getChildClient(ns);
             if (client == null || client.getNamespace() != ns) {
                 return;
             }
-            store(client, policy.options(), principal);
-            expireAt(session, auth, ns, policy, principal);
-            head.send(Wire.event(head, ns.getName(), "authenticated"));
+            JwtPrincipal current = auth.principal;
+            if (!policy.options().subjectChangeAllowed() && current != null
+                    && !java.util.Objects.equals(current.subject(), principal.subject())) {
+                client = null; // refused below, outside the lock
+            } else {
+                store(client, policy.options(), principal);
+                expireAt(session, auth, ns, policy, principal);
+                head.send(Wire.event(head, ns.getName(), "authenticated"));
+            }
+        }
+        if (client == null) {
+            failAuthenticate(session, auth, ns, policy,
+                    new UnauthorizedException(ErrorCode.SUBJECT_CHANGED, "jwt subject changed"));
+            return;
+        }
+        try {
+            policy.options().listener().onRenewed(client, principal);
+        } catch (RuntimeException e) {
+            log.error("An AuthenticationListener failed in onRenewed", e);
         }
     }
 
