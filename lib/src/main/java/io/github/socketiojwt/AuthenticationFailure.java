@@ -22,6 +22,7 @@ public final class AuthenticationFailure {
     private final String namespace;
     private final SocketAddress remoteAddress;
     private final UUID sessionId;
+    private final String subject;
 
     /**
      * Creates a failure record.
@@ -33,10 +34,34 @@ public final class AuthenticationFailure {
      */
     public AuthenticationFailure(UnauthorizedException error, String namespace, SocketAddress remoteAddress,
             UUID sessionId) {
+        this(error, namespace, remoteAddress, sessionId, null);
+    }
+
+    /**
+     * Creates a failure record for a socket that was authenticated.
+     *
+     * @param error the failure
+     * @param namespace the namespace, {@code "/"} for the default one
+     * @param remoteAddress the client's address, may be {@code null}
+     * @param sessionId the Engine.IO session id
+     * @param subject the {@code sub} the socket was authenticated as, or {@code null}
+     */
+    public AuthenticationFailure(UnauthorizedException error, String namespace, SocketAddress remoteAddress,
+            UUID sessionId, String subject) {
         this.error = Objects.requireNonNull(error, "error");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.remoteAddress = remoteAddress;
         this.sessionId = sessionId;
+        this.subject = subject;
+    }
+
+    /**
+     * The subject the socket was authenticated as, for expiries and deauthentications.
+     *
+     * @return the {@code sub}, or {@code null} when the socket was not authenticated or the token had none
+     */
+    public String subject() {
+        return subject;
     }
 
     /**

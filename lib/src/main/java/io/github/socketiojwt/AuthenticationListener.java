@@ -48,8 +48,24 @@ public interface AuthenticationListener {
     }
 
     /**
-     * A socket was refused: a bad token, a timeout, a failed renewal, or its token expired while it was connected
-     * ({@link ErrorCode#TOKEN_EXPIRED} with {@code namespace}); never carries the token.
+     * An authenticated socket's token expired while it was connected ({@link ErrorCode#TOKEN_EXPIRED}).
+     *
+     * @param expiry the namespace, the subject and the address; never the token
+     */
+    default void onExpired(AuthenticationFailure expiry) {
+    }
+
+    /**
+     * The server ended a socket's authentication ({@link SocketIoJwt#deauthenticate},
+     * {@link SocketIoJwt#deauthenticateSubject}).
+     *
+     * @param deauthentication the namespace, the subject and the address; never the token
+     */
+    default void onDeauthenticated(AuthenticationFailure deauthentication) {
+    }
+
+    /**
+     * A socket was refused: a bad token, a timeout or a failed renewal; never carries the token.
      *
      * @param failure what happened
      */

@@ -35,6 +35,8 @@ public enum ErrorCode {
      * ({@code "jwt subject changed"}); allowed only with {@link JwtAuthOptions.Builder#allowSubjectChange(boolean)}.
      */
     SUBJECT_CHANGED("subject_changed", null),
+    /** The server ended the socket's authentication ({@code "The session was ended by the server."}). */
+    DEAUTHENTICATED("deauthenticated", null),
     /** The revocation check says the token was revoked, or could not answer ({@code "The token has been revoked."}). */
     REVOKED_TOKEN("revoked_token", null),
     /** An application validator rejected the token without naming a code (socketio-jwt's {@code additional_auth}). */

@@ -82,6 +82,7 @@ public final class JwtAuthOptions {
     private final Duration maxAge;
     private final RevocationCheck revocationCheck;
     private final boolean subjectChangeAllowed;
+    private final Deauthentication onExpiry;
 
     private JwtAuthOptions(Builder b) {
         this.mode = b.mode;
@@ -110,6 +111,7 @@ public final class JwtAuthOptions {
         this.maxAge = b.maxAge;
         this.revocationCheck = b.revocationCheck;
         this.subjectChangeAllowed = b.subjectChangeAllowed;
+        this.onExpiry = b.onExpiry;
     }
 
     /**
@@ -261,6 +263,11 @@ public final class JwtAuthOptions {
         return maxAge;
     }
 
+    /** @return what happens to a connected socket when its token expires */
+    public Deauthentication onExpiry() {
+        return onExpiry;
+    }
+
     /** @return whether a renewal may switch the socket to another subject */
     public boolean subjectChangeAllowed() {
         return subjectChangeAllowed;
@@ -302,6 +309,7 @@ public final class JwtAuthOptions {
         private Duration maxAge;
         private RevocationCheck revocationCheck = RevocationCheck.NONE;
         private boolean subjectChangeAllowed;
+        private Deauthentication onExpiry = Deauthentication.DISCONNECT;
 
         private Builder(AuthMode mode) {
             this.mode = mode;
@@ -645,6 +653,19 @@ public final class JwtAuthOptions {
          */
         public Builder maxAge(Duration maxAge) {
             this.maxAge = positive(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * What happens to a connected socket when its token's {@code exp} (plus the leeway) passes: it always gets
+         * {@code unauthorized} "jwt expired" first; then it is disconnected (default), or kept in quarantine until
+         * it authenticates again.
+         *
+         * @param action what to do
+         * @return this builder
+         */
+        public Builder onExpiry(Deauthentication action) {
+            this.onExpiry = Objects.requireNonNull(action, "action");
             return this;
         }
 

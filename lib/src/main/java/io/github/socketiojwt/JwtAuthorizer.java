@@ -97,6 +97,13 @@ public final class JwtAuthorizer {
         }
     }
 
+    static int deauthenticateSubject(SocketIOServer server, String subject, Deauthentication action) {
+        synchronized (INSTALLED) {
+            GuardInitializer initializer = INSTALLED.get(server);
+            return initializer == null ? 0 : initializer.deauthenticateSubject(subject, action);
+        }
+    }
+
     /**
      * The number of Engine.IO sessions the library keeps state for on a server (diagnostics and tests).
      *

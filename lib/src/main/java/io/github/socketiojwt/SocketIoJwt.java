@@ -70,6 +70,48 @@ public final class SocketIoJwt {
     }
 
     /**
+     * Ends a socket's authentication on its namespace (logout, kick): it receives {@code unauthorized}
+     * {@code {message: "The session was ended by the server.", data: {code: "deauthenticated", …}}}, leaves the
+     * namespace and its rooms, and is then disconnected or quarantined until it authenticates again.
+     *
+     * <pre>{@code
+     * server.addEventListener("logout", Object.class, (client, data, ack) ->
+     *         SocketIoJwt.deauthenticate(client, Deauthentication.QUARANTINE));
+     * }</pre>
+     *
+     * @param client a socket of a protected namespace
+     * @param action disconnect, or quarantine
+     * @return whether the socket was authenticated by the library
+     */
+    public static boolean deauthenticate(SocketIOClient client, Deauthentication action) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(action, "action");
+        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
+            return false;
+        }
+        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
+                (com.corundumstudio.socketio.transport.NamespaceClient) client;
+        return io.github.socketiojwt.internal.GuardInitializer.deauthenticate(namespaceClient.getBaseClient(),
+                namespaceClient.getNamespace().getName(), action);
+    }
+
+    /**
+     * Ends the authentication of every socket authenticated as a subject on a server, on every namespace ("log
+     * this user out everywhere"); each receives {@code unauthorized} with code {@code deauthenticated}.
+     *
+     * @param server a server with an authorizer installed
+     * @param subject the {@code sub} claim
+     * @param action disconnect, or quarantine
+     * @return how many sockets were deauthenticated
+     */
+    public static int deauthenticateSubject(SocketIOServer server, String subject, Deauthentication action) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(action, "action");
+        return JwtAuthorizer.deauthenticateSubject(server, subject, action);
+    }
+
+    /**
      * The verified identity of a socket.
      *
      * @param client a socket

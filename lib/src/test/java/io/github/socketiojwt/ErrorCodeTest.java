@@ -42,6 +42,7 @@ class ErrorCodeTest {
             "KEY_UNAVAILABLE, key_unavailable, invalid_secret",
             "REVOKED_TOKEN, revoked_token, revoked_token",
             "SUBJECT_CHANGED, subject_changed, subject_changed",
+            "DEAUTHENTICATED, deauthenticated, deauthenticated",
             "AUTHENTICATION_TIMEOUT, authentication_timeout, authentication_timeout",
             "CUSTOM, custom, custom"
     })
@@ -52,7 +53,7 @@ class ErrorCodeTest {
 
     @Test
     void coversEveryConstantInTheTable() {
-        assertEquals(25, ErrorCode.values().length, "a new constant needs a row in the table above");
+        assertEquals(26, ErrorCode.values().length, "a new constant needs a row in the table above");
     }
 
     @Test
@@ -67,8 +68,8 @@ class ErrorCodeTest {
     void sendsOnlySocketioJwtCodesForEveryFailureAClientCanSee() {
         for (ErrorCode errorCode : ErrorCode.values()) {
             if (errorCode == ErrorCode.AUTHENTICATION_TIMEOUT || errorCode == ErrorCode.CUSTOM
-                    || errorCode == ErrorCode.SUBJECT_CHANGED) {
-                continue; // server-side only, the application's own code, and renewal (socketio-jwt has none)
+                    || errorCode == ErrorCode.SUBJECT_CHANGED || errorCode == ErrorCode.DEAUTHENTICATED) {
+                continue; // server-side only, the application's own code, renewal and logout (not in socketio-jwt)
             }
             assertTrue(SOCKETIO_JWT_CODES.contains(errorCode.wireCode()), errorCode + " -> " + errorCode.wireCode());
         }

@@ -17,6 +17,7 @@ import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.github.socketiojwt.AuthMode;
 import io.github.socketiojwt.AuthenticationFailure;
+import io.github.socketiojwt.Deauthentication;
 import io.github.socketiojwt.ErrorCode;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
@@ -66,6 +67,8 @@ public final class Guard {
     private final PacketListener packetListener;
     private final ExceptionListener exceptionListener;
     private final Namespace parkedRoot;
+    private static final java.util.Set<Guard> LIVE = ConcurrentHashMap.newKeySet();
+
     private final Map<ClientHead, Session> sessions = new ConcurrentHashMap<>();
     private final ClientsBox clientsBox;
 
@@ -621,31 +624,61 @@ public final class Guard {
                     return; // renewed, refused or gone meanwhile
                 }
             }
-            failAuthenticate(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_EXPIRED,
-                    "jwt expired"));
+            end(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_EXPIRED, "jwt expired"),
+                    Outcome.EXPIRED, options.onExpiry());
         });
     }
 
     private void failAuthenticate(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
             UnauthorizedException error) {
+        end(session, auth, ns, policy, error, Outcome.FAILED, Deauthentication.DISCONNECT);
+    }
+
+    /** Why a socket's authentication ended, and so which hook hears of it. */
+    private enum Outcome { FAILED, EXPIRED, DEAUTHENTICATED }
+
+    /**
+     * Ends a socket's authentication on a namespace: out of the real namespace first (its rooms, the
+     * application's view), then {@code unauthorized} with the reason, then either a disconnect (after the client's
+     * ack or the grace period) or a new quarantine.
+     */
+    private void end(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            UnauthorizedException error, Outcome outcome, Deauthentication action) {
         ClientHead head = session.head;
-        long ackId;
+        long ackId = -1;
+        String subject;
+        boolean quarantine = action == Deauthentication.QUARANTINE;
         synchronized (auth) {
-            if (auth.phase == NamespaceAuth.Phase.REJECTED) {
+            if (auth.phase == NamespaceAuth.Phase.REJECTED || (quarantine
+                    && auth.phase != NamespaceAuth.Phase.AUTHENTICATED)) {
                 return;
             }
+            subject = auth.principal == null ? null : auth.principal.subject();
             if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
                 detach(head, ns); // out of every room before anything else is said
             }
-            auth.phase = NamespaceAuth.Phase.REJECTED;
             auth.cancelTimer();
             auth.cancelExpiry();
-            ackId = session.nextAckId();
-            auth.unauthorizedAckId = ackId;
+            auth.principal = null;
+            if (quarantine) {
+                auth.phase = NamespaceAuth.Phase.QUARANTINED;
+                if (policy.options().required()) {
+                    auth.timer = Timers.schedule(policy.options().timeout(),
+                            () -> onAuthenticateTimeout(session, auth, policy));
+                }
+            } else {
+                auth.phase = NamespaceAuth.Phase.REJECTED;
+                ackId = session.nextAckId();
+                auth.unauthorizedAckId = ackId;
+            }
         }
-        notifyFailure(policy, head, auth.name, error);
+        notify(policy, head, auth.name, error, outcome, subject);
         Packet unauthorized = Wire.event(head, auth.name, "unauthorized",
                 Wire.unauthorizedPayload(error, policy.options().detailedErrorCodes()));
+        if (quarantine) {
+            head.send(unauthorized);
+            return;
+        }
         unauthorized.setAckId(ackId);
         head.send(unauthorized);
         synchronized (auth) {
@@ -653,6 +686,68 @@ public final class Guard {
                 auth.timer = Timers.schedule(policy.options().unauthorizedGracePeriod(), () -> kick(session, auth));
             }
         }
+    }
+
+    /**
+     * Ends the authentication of one socket on one namespace, at the application's request.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param action disconnect, or quarantine
+     * @return whether the socket was authenticated there
+     */
+    boolean deauthenticate(ClientHead head, String namespace, Deauthentication action) {
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null ? null : session.get(namespace);
+        TokenAuthenticator policy = policies.apply(namespace);
+        if (auth == null || policy == null || auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+            return false;
+        }
+        end(session, auth, hub.get(namespace), policy, new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
+                "The session was ended by the server."), Outcome.DEAUTHENTICATED, action);
+        return true;
+    }
+
+    /**
+     * Ends the authentication of every socket authenticated as a subject, on every namespace.
+     *
+     * @param subject the {@code sub}
+     * @param action disconnect, or quarantine
+     * @return how many sockets were deauthenticated
+     */
+    int deauthenticateSubject(String subject, Deauthentication action) {
+        int count = 0;
+        for (Session session : sessions.values()) {
+            for (String namespace : session.authenticatedAs(subject)) {
+                if (deauthenticate(session.head, namespace, action)) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The guard that keeps a session, among the servers of this JVM.
+     *
+     * @param head a session
+     * @return its guard, or {@code null}
+     */
+    static Guard of(ClientHead head) {
+        for (Guard guard : LIVE) {
+            if (guard.sessions.containsKey(head)) {
+                return guard;
+            }
+        }
+        return null;
+    }
+
+    void register() {
+        LIVE.add(this);
+    }
+
+    void unregister() {
+        LIVE.remove(this);
     }
 
     /** Disconnects a refused socket from one namespace, and closes the connection when nothing else is left. */
@@ -852,13 +947,28 @@ public final class Guard {
 
     private static void notifyFailure(TokenAuthenticator policy, ClientHead head, String namespace,
             UnauthorizedException error) {
-        log.debug("Refused session {} on {}: {} ({})", head.getSessionId(), display(namespace), error.detailedCode(),
-                error.getMessage());
+        notify(policy, head, namespace, error, Outcome.FAILED, null);
+    }
+
+    private static void notify(TokenAuthenticator policy, ClientHead head, String namespace,
+            UnauthorizedException error, Outcome outcome, String subject) {
+        log.debug("{} session {} on {}: {} ({})", outcome, head.getSessionId(), display(namespace),
+                error.detailedCode(), error.getMessage());
+        AuthenticationFailure failure = new AuthenticationFailure(error, display(namespace), head.getRemoteAddress(),
+                head.getSessionId(), subject);
         try {
-            policy.options().listener().onFailure(new AuthenticationFailure(error, display(namespace),
-                    head.getRemoteAddress(), head.getSessionId()));
+            switch (outcome) {
+                case EXPIRED:
+                    policy.options().listener().onExpired(failure);
+                    break;
+                case DEAUTHENTICATED:
+                    policy.options().listener().onDeauthenticated(failure);
+                    break;
+                default:
+                    policy.options().listener().onFailure(failure);
+            }
         } catch (RuntimeException e) {
-            log.error("An AuthenticationListener failed in onFailure", e);
+            log.error("An AuthenticationListener failed on {}", outcome, e);
         }
     }
 

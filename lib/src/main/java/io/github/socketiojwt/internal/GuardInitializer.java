@@ -143,6 +143,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration, clientsBox);
         this.guard = newGuard;
+        newGuard.register();
         scheduleSweep();
     }
 
@@ -169,11 +170,41 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     @Override
     public void stop() {
         stopped = true;
+        Guard current = guard;
+        if (current != null) {
+            current.unregister();
+        }
         Timeout t = sweeper;
         if (t != null) {
             t.cancel();
         }
         super.stop();
+    }
+
+    /**
+     * Ends the authentication of every socket of a subject on this server.
+     *
+     * @param subject the {@code sub}
+     * @param action disconnect, or quarantine
+     * @return how many sockets were deauthenticated
+     */
+    public int deauthenticateSubject(String subject, io.github.socketiojwt.Deauthentication action) {
+        Guard current = guard;
+        return current == null ? 0 : current.deauthenticateSubject(subject, action);
+    }
+
+    /**
+     * Ends the authentication of one socket on its namespace, on whichever server keeps it.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param action disconnect, or quarantine
+     * @return whether it was authenticated there
+     */
+    public static boolean deauthenticate(ClientHead head, String namespace,
+            io.github.socketiojwt.Deauthentication action) {
+        Guard owner = Guard.of(head);
+        return owner != null && owner.deauthenticate(head, namespace, action);
     }
 
     /**

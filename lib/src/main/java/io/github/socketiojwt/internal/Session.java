@@ -69,6 +69,24 @@ final class Session {
         return false;
     }
 
+    /**
+     * The namespaces this connection is authenticated on as a subject.
+     *
+     * @param subject the {@code sub}
+     * @return netty-socketio's namespace names
+     */
+    java.util.List<String> authenticatedAs(String subject) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (NamespaceAuth auth : protectedNamespaces.values()) {
+            io.github.socketiojwt.JwtPrincipal principal = auth.principal;
+            if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED && principal != null
+                    && subject.equals(principal.subject())) {
+                names.add(auth.name);
+            }
+        }
+        return names;
+    }
+
     /** Cancels every pending deadline. */
     void close() {
         for (NamespaceAuth auth : protectedNamespaces.values()) {
