@@ -587,18 +587,17 @@ public final class Guard {
             } else {
                 store(client, policy.options(), principal);
                 expireAt(session, auth, ns, policy, principal);
-                head.send(Wire.event(head, ns.getName(), "authenticated"));
+                try {
+                    policy.options().listener().onRenewed(client, principal);
+                } catch (RuntimeException e) {
+                    log.error("An AuthenticationListener failed in onRenewed", e);
+                }
+                head.send(Wire.event(head, ns.getName(), "authenticated")); // after the hook, as for promotion
             }
         }
         if (client == null) {
             failAuthenticate(session, auth, ns, policy,
                     new UnauthorizedException(ErrorCode.SUBJECT_CHANGED, "jwt subject changed"));
-            return;
-        }
-        try {
-            policy.options().listener().onRenewed(client, principal);
-        } catch (RuntimeException e) {
-            log.error("An AuthenticationListener failed in onRenewed", e);
         }
     }
 
