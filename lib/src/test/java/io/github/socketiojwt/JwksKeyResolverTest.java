@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.HandshakeData;
 import com.sun.net.httpserver.HttpServer;
 import io.github.socketiojwt.internal.TokenAuthenticator;
 import io.github.socketiojwt.testing.JavaClient;
+import io.github.socketiojwt.testing.MutableClock;
 import io.github.socketiojwt.testing.TestKeys;
 import io.github.socketiojwt.testing.TestServer;
 import io.jsonwebtoken.Jwts;
@@ -35,8 +36,6 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -813,35 +812,6 @@ class JwksKeyResolverTest {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A clock that tests move by hand. */
-    private static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 

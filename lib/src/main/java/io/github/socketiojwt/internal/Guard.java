@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -972,7 +971,7 @@ public final class Guard {
     }
 
     private static UnauthorizedException unauthorized(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = TokenAuthenticator.cause(error);
         if (cause instanceof UnauthorizedException) {
             return (UnauthorizedException) cause;
         }

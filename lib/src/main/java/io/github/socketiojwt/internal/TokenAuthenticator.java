@@ -160,7 +160,7 @@ public final class TokenAuthenticator {
             result.complete(value);
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = cause(error);
         if (cause instanceof UnauthorizedException) {
             result.completeExceptionally(cause);
         } else {
@@ -179,8 +179,7 @@ public final class TokenAuthenticator {
                 result.complete(value);
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
+            Throwable cause = cause(error);
             if (cause instanceof UnauthorizedException) {
                 result.completeExceptionally(cause);
             } else {
@@ -189,6 +188,16 @@ public final class TokenAuthenticator {
             }
         });
         return result;
+    }
+
+    /**
+     * The failure a stage reports, without the {@code CompletionException} that dependent stages wrap it in.
+     *
+     * @param error what a stage completed with
+     * @return the original failure
+     */
+    static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static UnauthorizedException keyUnavailable() {

@@ -1,12 +1,10 @@
 package io.github.socketiojwt.internal;
 
+import io.github.socketiojwt.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,34 +115,5 @@ class RefreshLimiterTest {
                 () -> new RefreshLimiter(1, Duration.ZERO, clock)).getMessage());
         assertThrows(NullPointerException.class, () -> new RefreshLimiter(1, null, clock));
         assertThrows(NullPointerException.class, () -> new RefreshLimiter(1, MINUTE, null));
-    }
-
-    /** A clock that tests move by hand. */
-    private static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
