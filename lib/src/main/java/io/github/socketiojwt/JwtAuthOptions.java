@@ -83,6 +83,8 @@ public final class JwtAuthOptions {
     private final RevocationCheck revocationCheck;
     private final boolean subjectChangeAllowed;
     private final Deauthentication onExpiry;
+    private final boolean expirationRequired;
+    private final Set<String> unauthenticatedEvents;
 
     private JwtAuthOptions(Builder b) {
         this.mode = b.mode;
@@ -107,7 +109,13 @@ public final class JwtAuthOptions {
         this.issuers = List.copyOf(b.issuers);
         this.audiences = List.copyOf(b.audiences);
         this.subject = b.subject;
-        this.requiredClaims = Collections.unmodifiableSet(new LinkedHashSet<>(b.requiredClaims));
+        Set<String> required = new LinkedHashSet<>(b.requiredClaims);
+        if (b.expirationRequired) {
+            required.add("exp");
+        }
+        this.requiredClaims = Collections.unmodifiableSet(required);
+        this.expirationRequired = b.expirationRequired;
+        this.unauthenticatedEvents = Collections.unmodifiableSet(new LinkedHashSet<>(b.unauthenticatedEvents));
         this.maxAge = b.maxAge;
         this.revocationCheck = b.revocationCheck;
         this.subjectChangeAllowed = b.subjectChangeAllowed;
@@ -253,7 +261,17 @@ public final class JwtAuthOptions {
         return subject;
     }
 
-    /** @return the claims every token must carry */
+    /** @return whether tokens without {@code exp} are refused */
+    public boolean expirationRequired() {
+        return expirationRequired;
+    }
+
+    /** @return the events a quarantined socket may send to the application (authenticate mode) */
+    public Set<String> unauthenticatedEvents() {
+        return unauthenticatedEvents;
+    }
+
+    /** @return the claims every token must carry ({@code exp} included when {@link #expirationRequired()}) */
     public Set<String> requiredClaims() {
         return requiredClaims;
     }
@@ -283,6 +301,9 @@ public final class JwtAuthOptions {
      */
     public static final class Builder {
 
+        private static final Set<String> RESERVED_EVENTS = Set.of("authenticate", "authenticated", "unauthorized",
+                "connect", "connect_error", "disconnect", "disconnecting", "error", "newListener", "removeListener");
+
         private final AuthMode mode;
         private Key key;
         private KeyResolver keyResolver;
@@ -310,6 +331,8 @@ public final class JwtAuthOptions {
         private RevocationCheck revocationCheck = RevocationCheck.NONE;
         private boolean subjectChangeAllowed;
         private Deauthentication onExpiry = Deauthentication.DISCONNECT;
+        private boolean expirationRequired;
+        private Set<String> unauthenticatedEvents = new LinkedHashSet<>();
 
         private Builder(AuthMode mode) {
             this.mode = mode;
@@ -670,6 +693,46 @@ public final class JwtAuthOptions {
         }
 
         /**
+         * The policy for tokens without {@code exp}. By default they are accepted, as socketio-jwt accepts them,
+         * and the socket they authenticate keeps its rights for as long as it stays connected. With
+         * {@code true} they are refused with {@code "jwt missing required claim: exp"} (code
+         * {@code invalid_token}; {@code claim_missing} in detailed codes), so that every socket expires.
+         *
+         * @param required whether every token must carry {@code exp}
+         * @return this builder
+         */
+        public Builder requireExpiration(boolean required) {
+            this.expirationRequired = required;
+            return this;
+        }
+
+        /**
+         * Events that a quarantined socket (authenticate mode, not yet authenticated) may send to the application
+         * (default none). They reach the namespace's listeners with a client that is in no room, receives no
+         * broadcast and has no principal; a {@code login} listener can check credentials, sign a token and call
+         * {@link SocketIoJwt#authenticate(com.corundumstudio.socketio.SocketIOClient, String)}. Every other event
+         * of an unauthenticated socket is still dropped.
+         *
+         * <pre>{@code
+         * JwtAuthOptions.authenticate().secret(secret).allowUnauthenticatedEvents("login").build();
+         * }</pre>
+         *
+         * @param events event names; {@code authenticate} and Socket.IO's reserved names are refused
+         * @return this builder
+         */
+        public Builder allowUnauthenticatedEvents(String... events) {
+            List<String> names = texts(events, "event");
+            for (String name : names) {
+                if (RESERVED_EVENTS.contains(name)) {
+                    throw new IllegalArgumentException("event: " + name
+                            + " (expected: an application event, not authenticate or a reserved Socket.IO name)");
+                }
+            }
+            this.unauthenticatedEvents = new LinkedHashSet<>(names);
+            return this;
+        }
+
+        /**
          * Whether an authenticated socket may renew ({@code authenticate} again) with a token for another
          * {@code sub} (default false: such a renewal is refused with {@code subject_changed}
          * "jwt subject changed", and the socket is disconnected like any failed renewal).
@@ -714,6 +777,10 @@ public final class JwtAuthOptions {
                     throw new IllegalStateException("algorithms " + algorithms + " and secret: the key can verify only "
                             + usable);
                 }
+            }
+            if (!unauthenticatedEvents.isEmpty() && mode != AuthMode.AUTHENTICATE) {
+                throw new IllegalStateException("allowUnauthenticatedEvents: set in handshake mode, where no"
+                        + " unauthenticated socket is ever connected (expected: authenticate mode)");
             }
             if (authHeaderRequired && mode != AuthMode.HANDSHAKE) {
                 throw new IllegalStateException("authHeaderRequired: set in authenticate mode (expected: handshake mode)");

@@ -96,6 +96,44 @@ public final class SocketIoJwt {
     }
 
     /**
+     * Authenticates a socket with a token the server has just issued, as SocketCluster's login over the socket
+     * does: a quarantined socket (authenticate mode) leaves quarantine, an authenticated one (either mode) is
+     * renewed, and the client receives {@code authenticated} {@code {token}} so that it can store the token for its
+     * next connection. The token is verified as a client's would be (key, claims, validator, revocation), so one
+     * the namespace refuses ends the socket's authentication as a refused {@code authenticate} does.
+     *
+     * <pre>{@code
+     * // JwtAuthOptions.authenticate().secret(secret).allowUnauthenticatedEvents("login").build()
+     * server.addEventListener("login", Credentials.class, (client, credentials, ack) -> {
+     *     if (accounts.check(credentials)) {
+     *         SocketIoJwt.authenticate(client, tokens.sign(credentials.username()));
+     *     } else {
+     *         ack.sendAckData(Map.of("error", "wrong username or password"));
+     *     }
+     * });
+     * }</pre>
+     *
+     * @param client a socket of a protected namespace, quarantined or authenticated
+     * @param token a token the namespace's options verify
+     * @return completes with the principal once the client was told; fails with {@link UnauthorizedException} when
+     *         the token is refused, or {@link IllegalStateException} when the socket is neither quarantined nor
+     *         authenticated on a protected namespace
+     */
+    public static java.util.concurrent.CompletionStage<JwtPrincipal> authenticate(SocketIOClient client,
+            String token) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(token, "token");
+        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("not a netty-socketio socket: " + client.getClass().getName()));
+        }
+        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
+                (com.corundumstudio.socketio.transport.NamespaceClient) client;
+        return io.github.socketiojwt.internal.GuardInitializer.authenticate(namespaceClient.getBaseClient(),
+                namespaceClient.getNamespace().getName(), token);
+    }
+
+    /**
      * Ends the authentication of every socket authenticated as a subject on a server, on every namespace ("log
      * this user out everywhere"); each receives {@code unauthorized} with code {@code deauthenticated}.
      *

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -67,6 +68,8 @@ public final class Guard {
     private final ExceptionListener exceptionListener;
     private final Namespace parkedRoot;
     private static final java.util.Set<Guard> LIVE = ConcurrentHashMap.newKeySet();
+    /** Private namespaces, equal by name to protected ones, for quarantined sockets' lobby clients. */
+    private final Map<String, Namespace> lobbies = new ConcurrentHashMap<>();
 
     private final Map<ClientHead, Session> sessions = new ConcurrentHashMap<>();
     private final ClientsBox clientsBox;
@@ -329,6 +332,9 @@ public final class Guard {
                 }
                 if (AUTHENTICATE.equals(packet.getName())) {
                     onAuthenticateEvent(session, auth, ns, policy, packet);
+                } else if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED
+                        && policy.options().unauthenticatedEvents().contains(packet.getName())) {
+                    deliverUnauthenticated(session, auth, ns, packet, transport);
                 } else {
                     deliverIfAuthenticated(head, auth, ns, packet, transport);
                 }
@@ -370,6 +376,46 @@ public final class Guard {
             return;
         }
         packetListener.onPacket(packet, client, transport);
+    }
+
+    /**
+     * Delivers an event that the namespace's options let unauthenticated sockets send ({@code login}, say) through
+     * the socket's lobby client: the application's listener runs, but with a client in no real room.
+     */
+    private void deliverUnauthenticated(Session session, NamespaceAuth auth, Namespace ns, Packet packet,
+            Transport transport) {
+        NamespaceClient lobby;
+        synchronized (auth) {
+            NamespaceAuth.Phase phase = auth.phase;
+            if (phase == NamespaceAuth.Phase.AUTHENTICATED) {
+                lobby = null;
+            } else if (phase == NamespaceAuth.Phase.QUARANTINED || phase == NamespaceAuth.Phase.VERIFYING) {
+                lobby = lobbyClient(session.head, auth, ns);
+            } else {
+                return;
+            }
+        }
+        if (lobby == null) {
+            deliverIfAuthenticated(session.head, auth, ns, packet, transport);
+        } else {
+            packetListener.onPacket(packet, lobby, transport);
+        }
+    }
+
+    /** The client of a quarantined socket on a private namespace equal by name to the real one. Hold auth. */
+    private NamespaceClient lobbyClient(ClientHead head, NamespaceAuth auth, Namespace ns) {
+        if (ROOT.equals(ns.getName())) {
+            NamespaceClient parked = head.getChildClient(ns);
+            return parked != null && parked.getNamespace() == parkedRoot ? parked : null;
+        }
+        NamespaceClient lobby = auth.lobby;
+        if (lobby == null) {
+            // Never added to the head: netty-socketio does not know it, and its rooms are the private namespace's.
+            lobby = new NamespaceClient(head, lobbies.computeIfAbsent(ns.getName(),
+                    name -> new Namespace(name, new Configuration())));
+            auth.lobby = lobby;
+        }
+        return lobby;
     }
 
     private static boolean isUnauthorizedAck(NamespaceAuth auth, Packet packet) {
@@ -549,35 +595,95 @@ public final class Guard {
         }, error -> failAuthenticate(session, auth, ns, policy, error));
     }
 
-    private void promote(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
-            JwtPrincipal principal) {
+    /**
+     * Authenticates a socket with a token the server issued (after a {@code login} event, say): a quarantined
+     * socket is promoted, an authenticated one renewed; the client receives {@code authenticated {token}}. A token
+     * the namespace refuses ends the socket's authentication as a refused {@code authenticate} would.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param token the token
+     * @return completes with the principal, or fails with {@link UnauthorizedException} (refused token) or
+     *         {@link IllegalStateException} (the socket is neither quarantined nor authenticated there)
+     */
+    CompletableFuture<JwtPrincipal> authenticateWith(ClientHead head, String namespace, String token) {
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null ? null : session.get(namespace);
+        TokenAuthenticator policy = policies.apply(namespace);
+        Namespace ns = hub.get(namespace);
+        if (auth == null || policy == null || ns == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the socket is not connected to "
+                    + display(namespace) + ", or that namespace is not protected"));
+        }
+        boolean renewal;
+        synchronized (auth) {
+            if (auth.phase == NamespaceAuth.Phase.QUARANTINED) {
+                auth.cancelTimer();
+                auth.phase = NamespaceAuth.Phase.VERIFYING;
+                renewal = false;
+            } else if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
+                renewal = true;
+            } else {
+                return CompletableFuture.failedFuture(new IllegalStateException("the socket is " 
+                        + auth.phase.name().toLowerCase(java.util.Locale.ROOT) + " on " + display(namespace)
+                        + " (expected: quarantined or authenticated)"));
+            }
+        }
+        CompletableFuture<JwtPrincipal> result = new CompletableFuture<>();
+        Map<String, Object> issued = Map.of("token", token);
+        authenticate(session, ns, policy, token, principal -> {
+            UnauthorizedException refused = renewal ? renew(session, auth, ns, policy, principal, issued)
+                    : promote(session, auth, ns, policy, principal, issued) ? null
+                    : ended();
+            if (refused == null) {
+                result.complete(principal);
+            } else {
+                result.completeExceptionally(refused);
+            }
+        }, error -> {
+            failAuthenticate(session, auth, ns, policy, error);
+            result.completeExceptionally(error);
+        });
+        return result;
+    }
+
+    private boolean promote(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal, Object... authenticated) {
         ClientHead head = session.head;
         synchronized (auth) {
             if (auth.phase != NamespaceAuth.Phase.VERIFYING || !head.isConnected()) {
-                return;
+                return false;
             }
+            auth.releaseLobby();
             NamespaceClient client = attach(head, ns);
             auth.admitted = client;
             store(client, policy.options(), principal);
             expireAt(session, auth, ns, policy, principal);
-            head.send(Wire.event(head, ns.getName(), "authenticated"));
+            head.send(Wire.event(head, ns.getName(), "authenticated", authenticated));
             notifyAuthenticated(policy, client, principal);
             ns.onConnect(client);
             auth.phase = NamespaceAuth.Phase.AUTHENTICATED;
+            return true;
         }
     }
 
-    private void renew(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
-            JwtPrincipal principal) {
+    private static UnauthorizedException ended() {
+        return new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
+                "the socket's authentication ended before the renewal completed");
+    }
+
+    /** @return null when renewed, else why not (a refused subject change has been dealt with) */
+    private UnauthorizedException renew(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            JwtPrincipal principal, Object... authenticated) {
         ClientHead head = session.head;
         NamespaceClient client;
         synchronized (auth) {
             if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
-                return;
+                return ended();
             }
             client = head.getChildClient(ns);
             if (client == null || client.getNamespace() != ns) {
-                return;
+                return ended();
             }
             JwtPrincipal current = auth.principal;
             if (!policy.options().subjectChangeAllowed() && current != null
@@ -591,13 +697,17 @@ public final class Guard {
                 } catch (RuntimeException e) {
                     log.error("An AuthenticationListener failed in onRenewed", e);
                 }
-                head.send(Wire.event(head, ns.getName(), "authenticated")); // after the hook, as for promotion
+                // after the hook, as for promotion
+                head.send(Wire.event(head, ns.getName(), "authenticated", authenticated));
             }
         }
         if (client == null) {
-            failAuthenticate(session, auth, ns, policy,
-                    new UnauthorizedException(ErrorCode.SUBJECT_CHANGED, "jwt subject changed"));
+            UnauthorizedException refused = new UnauthorizedException(ErrorCode.SUBJECT_CHANGED,
+                    "jwt subject changed");
+            failAuthenticate(session, auth, ns, policy, refused);
+            return refused;
         }
+        return null;
     }
 
     /**

@@ -208,6 +208,22 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     }
 
     /**
+     * Authenticates a socket with a token the server issued.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param token the token
+     * @return completes with the principal, or fails
+     */
+    public static java.util.concurrent.CompletableFuture<io.github.socketiojwt.JwtPrincipal> authenticate(
+            ClientHead head, String namespace, String token) {
+        Guard owner = Guard.of(head);
+        return owner == null ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(
+                "the socket is not on a server protected by the library")) : owner.authenticateWith(head, namespace,
+                token);
+    }
+
+    /**
      * The number of sessions the guard keeps state for (for tests and diagnostics).
      *
      * @return the count

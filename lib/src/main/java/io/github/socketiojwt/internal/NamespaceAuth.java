@@ -1,5 +1,6 @@
 package io.github.socketiojwt.internal;
 
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.github.socketiojwt.JwtPrincipal;
 import io.netty.util.Timeout;
 
@@ -32,6 +33,11 @@ final class NamespaceAuth {
     volatile JwtPrincipal principal;
     /** The client the library attached to the real namespace, the only one its connect listeners may see. */
     volatile Object admitted;
+    /**
+     * The client through which a quarantined socket's allowed events reach the application, on a private
+     * namespace equal by name to the real one (never the parked root client, which "/" owns); or {@code null}.
+     */
+    volatile NamespaceClient lobby;
     /** The ack id of the {@code unauthorized} event awaiting the client's ack; guarded by this. */
     long unauthorizedAckId = -1;
 
@@ -43,6 +49,15 @@ final class NamespaceAuth {
     boolean isLive() {
         Phase current = phase;
         return current == Phase.VERIFYING || current == Phase.QUARANTINED || current == Phase.AUTHENTICATED;
+    }
+
+    /** Drops the lobby client, if any, out of its private namespace. */
+    void releaseLobby() {
+        NamespaceClient client = lobby;
+        lobby = null;
+        if (client != null) {
+            client.getNamespace().onDisconnect(client);
+        }
     }
 
     /** Cancels the token's expiry, if any. Call while holding this object's monitor. */

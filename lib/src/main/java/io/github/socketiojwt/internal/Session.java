@@ -35,6 +35,7 @@ final class Session {
 
     void remove(NamespaceAuth auth) {
         protectedNamespaces.remove(auth.name, auth);
+        auth.releaseLobby();
     }
 
     void publicConnected(String namespace) {
@@ -94,6 +95,7 @@ final class Session {
                 auth.cancelTimer();
                 auth.cancelExpiry();
             }
+            auth.releaseLobby();
         }
     }
 }

@@ -90,6 +90,14 @@ public final class JavaClient implements AutoCloseable {
         return client;
     }
 
+    /** Records these events too (register right after {@link #connect}: earlier ones are not seen). */
+    public JavaClient listen(String... names) {
+        for (String name : names) {
+            record(name);
+        }
+        return this;
+    }
+
     public Socket socket() {
         return socket;
     }
