@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.crypto.SecretKey;
@@ -408,5 +409,31 @@ class JwtAuthOptionsTest {
     void exposesAlgorithmsReadOnly() {
         JwtAuthOptions options = JwtAuthOptions.handshake().secret(TestTokens.SECRET).algorithms("HS256").build();
         assertThrows(UnsupportedOperationException.class, () -> options.algorithms().add("HS512"));
+    }
+
+    @Test
+    void allowsUnauthenticatedEventsOnlyInAuthenticateModeAndNeverReservedNames() {
+        assertEquals(Set.of("login", "register"), JwtAuthOptions.authenticate().secret(TestTokens.SECRET)
+                .allowUnauthenticatedEvents("login", "register").build().unauthenticatedEvents());
+        assertEquals(Set.of(), JwtAuthOptions.authenticate().secret(TestTokens.SECRET).build()
+                .unauthenticatedEvents());
+        IllegalStateException handshake = assertThrows(IllegalStateException.class, () -> JwtAuthOptions
+                .handshake().secret(TestTokens.SECRET).allowUnauthenticatedEvents("login").build());
+        assertTrue(handshake.getMessage().contains("authenticate mode"), handshake.getMessage());
+        for (String reserved : List.of("authenticate", "connect", "disconnect", "unauthorized")) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> JwtAuthOptions.authenticate().allowUnauthenticatedEvents(reserved), reserved);
+        }
+        assertThrows(IllegalArgumentException.class, () -> JwtAuthOptions.authenticate()
+                .allowUnauthenticatedEvents(" "));
+    }
+
+    @Test
+    void requireExpirationAddsExpToTheRequiredClaims() {
+        JwtAuthOptions options = JwtAuthOptions.handshake().secret(TestTokens.SECRET).requireClaims("jti")
+                .requireExpiration(true).build();
+        assertTrue(options.expirationRequired());
+        assertEquals(Set.of("jti", "exp"), options.requiredClaims());
+        assertFalse(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build().expirationRequired());
     }
 }

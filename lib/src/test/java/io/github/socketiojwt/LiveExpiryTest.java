@@ -8,11 +8,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,15 +143,89 @@ class LiveExpiryTest {
         }
     }
 
-    @ParameterizedTest(name = "socket.io-client v{0}")
-    @ValueSource(strings = {"2", "4"})
-    void nodeClientsAreToldTheirSessionExpired(String version) {
-        NodeClient client = NodeClient.of(version, server.url());
-        client = "4".equals(version) ? client.auth(Map.of("token", expiringIn(2)))
-                : client.query("token", expiringIn(2));
-        NodeClient.Result result = client.waitFor("connect", 5000).waitFor("unauthorized", 8000)
-                .waitFor("disconnect", 5000).run();
-        assertTrue(result.timeouts().isEmpty(), result.toString());
-        assertEquals(EXPIRED, result.first("unauthorized").orElseThrow().firstArg());
+    static Stream<Arguments> nodeClients() {
+        return Stream.of("2", "4").flatMap(v -> Stream.of("polling", "websocket").map(t -> Arguments.of(v, t)));
+    }
+
+    /** Both modes at once: "/" (handshake) and "/admin" (authenticate), one client each, run side by side. */
+    @ParameterizedTest(name = "socket.io-client v{0} over {1}")
+    @MethodSource("nodeClients")
+    void nodeClientsAreToldTheirSessionExpiredInBothModes(String version, String transport) {
+        NodeClient handshake = NodeClient.of(version, server.url()).transports(transport);
+        handshake = "4".equals(version) ? handshake.auth(Map.of("token", expiringIn(2)))
+                : handshake.query("token", expiringIn(2));
+        CompletableFuture<NodeClient.Result> handshakeRun = handshake.waitFor("connect", 5000)
+                .waitFor("unauthorized", 8000).waitFor("disconnect", 5000).runAsync();
+        NodeClient.Result authenticate = NodeClient.of(version, server.url()).namespace("/admin")
+                .transports(transport).waitFor("connect", 5000)
+                .emit("authenticate", Map.of("token", expiringIn(2))).waitFor("authenticated", 5000)
+                .waitFor("unauthorized", 8000).waitFor("disconnect", 5000).run();
+        for (NodeClient.Result result : List.of(handshakeRun.join(), authenticate)) {
+            assertTrue(result.timeouts().isEmpty(), result.toString());
+            assertEquals(EXPIRED, result.first("unauthorized").orElseThrow().firstArg());
+        }
+    }
+
+    /** A renewal in each mode keeps each socket past its first token's exp. */
+    @ParameterizedTest(name = "socket.io-client v{0} over {1}")
+    @MethodSource("nodeClients")
+    void nodeClientsRenewingBeforeExpiryStayPastTheFirstExp(String version, String transport) {
+        NodeClient handshake = NodeClient.of(version, server.url()).transports(transport).listen("echo-response");
+        handshake = "4".equals(version) ? handshake.auth(Map.of("token", expiringIn(2)))
+                : handshake.query("token", expiringIn(2));
+        CompletableFuture<NodeClient.Result> handshakeRun = handshake.waitFor("connect", 5000)
+                .emit("authenticate", Map.of("token", expiringIn(60))).waitFor("authenticated", 5000)
+                .sleep(3000).emit("echo", "still here").waitFor("echo-response", 5000).runAsync();
+        NodeClient.Result authenticate = NodeClient.of(version, server.url()).namespace("/admin")
+                .transports(transport).listen("echo-response").waitFor("connect", 5000)
+                .emit("authenticate", Map.of("token", expiringIn(2))).waitFor("authenticated", 5000)
+                .emit("authenticate", Map.of("token", expiringIn(60))).waitFor("authenticated", 5000)
+                .sleep(3000).emit("echo", "still here").waitFor("echo-response", 5000).run();
+        for (NodeClient.Result result : List.of(handshakeRun.join(), authenticate)) {
+            assertTrue(result.timeouts().isEmpty(), result.toString());
+            assertTrue(result.first("unauthorized").isEmpty(), result.toString());
+            assertEquals("still here", result.first("echo-response").orElseThrow().firstArg());
+        }
+    }
+
+    /**
+     * While the server broadcasts about every millisecond, a socket receives nothing after its {@code unauthorized}
+     * "jwt expired": it leaves the namespace and its rooms before it is told.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"polling", "websocket"})
+    void aSocketThatExpiresDuringAHighRateBroadcastReceivesNothingAfterItsExpiry(String transport)
+            throws InterruptedException {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread broadcaster = new Thread(() -> {
+            long n = 0;
+            while (running.get()) {
+                server.server().getNamespace("").getBroadcastOperations().sendEvent("tick", n);
+                server.server().getNamespace("").getRoomOperations("lobby").sendEvent("tick", n++);
+                LockSupport.parkNanos(1_000_000);
+            }
+        }, "broadcaster");
+        try (JavaClient victim = JavaClient.connect(server.url(), "/", Map.of("token", expiringIn(2)), null, null,
+                transport).listen("tick");
+             JavaClient control = JavaClient.connect(server.url(), "/", Map.of("token", expiringIn(60)), null,
+                     null, transport).listen("tick")) {
+            victim.awaitOrFail("connect", WAIT);
+            control.awaitOrFail("connect", WAIT);
+            broadcaster.start();
+            victim.awaitOrFail("unauthorized", WAIT);
+            long controlTicksAtExpiry = control.events().stream().filter(e -> e.name().equals("tick")).count();
+            victim.awaitOrFail("disconnect", WAIT);
+            Thread.sleep(500);
+            List<String> names = victim.events().stream().map(JavaClient.Event::name).toList();
+            int expiry = names.indexOf("unauthorized");
+            assertTrue(names.subList(0, expiry).contains("tick"), "the victim received ticks before: " + names);
+            assertFalse(names.subList(expiry, names.size()).contains("tick"), "a tick after expiry: " + names);
+            long controlTicks = control.events().stream().filter(e -> e.name().equals("tick")).count();
+            assertTrue(controlTicks > controlTicksAtExpiry + 50, "the broadcast went on: " + controlTicksAtExpiry
+                    + " then " + controlTicks);
+        } finally {
+            running.set(false);
+            broadcaster.join();
+        }
     }
 }

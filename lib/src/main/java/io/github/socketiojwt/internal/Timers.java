@@ -38,6 +38,11 @@ final class Timers {
         return TIMER.newTimeout(timerTask, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 
+    /** @return how many tasks are scheduled and neither run nor cancelled yet, over every server of the JVM */
+    static long pending() {
+        return TIMER.pendingTimeouts();
+    }
+
     private static boolean holds(BooleanSupplier condition) {
         try {
             return condition.getAsBoolean();

@@ -1,10 +1,21 @@
 package io.github.socketiojwt.internal;
 
+import io.github.socketiojwt.JwtAuthOptions;
+import io.github.socketiojwt.JwtAuthorizer;
+import io.github.socketiojwt.SocketIoJwt;
+import io.github.socketiojwt.testing.RawClient;
+import io.github.socketiojwt.testing.TestServer;
+import io.github.socketiojwt.testing.TestTokens;
 import io.netty.util.Timeout;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,10 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Proves the one timer thread: tasks run once after their delay, cancelled ones never, and conditional waits. */
+/**
+ * Proves the one timer thread: tasks run once after their delay, cancelled ones never, and conditional waits; every
+ * deadline of every socket is an entry in it, cancelled when the socket goes, so nothing is left behind.
+ */
 class TimersTest {
 
     private static final long WAIT_SECONDS = 5;
+    private static final int SOCKETS = 10_000;
+    private static final int BATCH = 500;
+    private static final Duration WAIT = Duration.ofSeconds(5);
 
     @Test
     void runsAScheduledTaskOnTheTimerThread() throws InterruptedException {
@@ -151,5 +168,57 @@ class TimersTest {
         Timers.schedule(Duration.ofMillis(50), marker::countDown);
         assertTrue(marker.await(WAIT_SECONDS, TimeUnit.SECONDS));
         assertEquals(1, runs.get());
+    }
+
+    @Test
+    void noTimerIsLeftBehindAfterTenThousandSocketsConnectAndDisconnect() throws Exception {
+        TestServer server = TestServer.start(s -> {
+            SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build()).install(s, "/");
+            SocketIoJwt.authorize(JwtAuthOptions.authenticate().secret(TestTokens.SECRET)
+                    .timeout(Duration.ofMinutes(5)).build()).install(s, "/admin");
+        });
+        String token = TestTokens.token("alice"); // expires in an hour: every "/" socket holds an expiry timer
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        int threadsBefore = Thread.activeCount();
+        long before = Timers.pending();
+        AtomicLong peak = new AtomicLong();
+        AtomicInteger served = new AtomicInteger();
+        try {
+            for (int done = 0; done < SOCKETS; done += BATCH) {
+                List<Future<RawClient>> opening = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) {
+                    opening.add(pool.submit(() -> {
+                        RawClient raw = RawClient.websocket(server.url(), 4);
+                        // authenticated on "/" (expiry timer), quarantined on "/admin" (authenticate timeout)
+                        raw.send("40{\"token\":\"" + token + "\"}", "40/admin,");
+                        if (raw.await(p -> p.startsWith("40/admin,"), WAIT).isPresent()
+                                && raw.await(p -> p.startsWith("40{"), WAIT).isPresent()) {
+                            served.incrementAndGet();
+                        }
+                        return raw;
+                    }));
+                }
+                List<RawClient> open = new ArrayList<>();
+                for (Future<RawClient> f : opening) {
+                    open.add(f.get(30, TimeUnit.SECONDS));
+                }
+                peak.accumulateAndGet(Timers.pending(), Math::max);
+                open.forEach(RawClient::close);
+            }
+            assertEquals(SOCKETS, served.get(), "every socket was connected on both namespaces");
+            assertTrue(peak.get() - before >= BATCH, "the count sees the sockets' timers: peak " + peak
+                    + ", before " + before);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((Timers.pending() > before || JwtAuthorizer.trackedSessions(server.server()) > 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Timers.pending() <= before, "timers pending: " + Timers.pending() + ", before: " + before);
+            assertEquals(0, JwtAuthorizer.trackedSessions(server.server()), "sessions left behind");
+            assertTrue(Thread.activeCount() < threadsBefore + 50, "threads: " + Thread.activeCount());
+        } finally {
+            pool.shutdownNow();
+            server.close();
+        }
     }
 }

@@ -831,6 +831,14 @@ class TokenVerifierTest {
     }
 
     @Test
+    void acceptsTokensWithoutExpByDefaultAndRefusesThemWhenExpirationIsRequired() {
+        verify(hmacKey(), hs256("{\"sub\":\"never-expires\"}"));
+        verify(hmacKey().requireExpiration(true), hs256("{\"exp\":" + (NOW + 60) + "}"));
+        assertRefused("jwt missing required claim: exp", ErrorCode.CLAIM_MISSING,
+                () -> verify(hmacKey().requireExpiration(true), hs256("{\"sub\":\"never-expires\"}")));
+    }
+
+    @Test
     void refusesATokenOlderThanMaxAgeOrWithoutIat() {
         verify(hmacKey().maxAge(Duration.ofMinutes(5)), hs256("{\"iat\":" + (NOW - 299) + "}"));
         assertRefused("maxAge exceeded", ErrorCode.MAX_AGE_EXCEEDED,
