@@ -65,6 +65,15 @@ public interface AuthenticationListener {
     }
 
     /**
+     * The namespace's {@link AccessRules} refused an authenticated socket an event or a room; the socket stays
+     * connected. Never carries the event's arguments or the token.
+     *
+     * @param refusal what was refused, on which namespace, to whom
+     */
+    default void onForbidden(Forbidden refusal) {
+    }
+
+    /**
      * A socket was refused: a bad token, a timeout or a failed renewal; never carries the token.
      *
      * @param failure what happened

@@ -37,6 +37,11 @@ public enum ErrorCode {
     SUBJECT_CHANGED("subject_changed", null),
     /** The server ended the socket's authentication ({@code "The session was ended by the server."}). */
     DEAUTHENTICATED("deauthenticated", null),
+    /**
+     * An authenticated socket sent an event, or was to join a room, that the namespace's {@link AccessRules}
+     * refuse; it stays connected. Sent as an ack error, or a {@code forbidden} event.
+     */
+    FORBIDDEN("forbidden", null),
     /** The revocation check says the token was revoked, or could not answer ({@code "The token has been revoked."}). */
     REVOKED_TOKEN("revoked_token", null),
     /** An application validator rejected the token without naming a code (socketio-jwt's {@code additional_auth}). */

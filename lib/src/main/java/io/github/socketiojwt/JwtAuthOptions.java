@@ -84,6 +84,7 @@ public final class JwtAuthOptions {
     private final boolean subjectChangeAllowed;
     private final Deauthentication onExpiry;
     private final boolean expirationRequired;
+    private final AccessRules accessRules;
     private final Set<String> unauthenticatedEvents;
 
     private JwtAuthOptions(Builder b) {
@@ -115,6 +116,7 @@ public final class JwtAuthOptions {
         }
         this.requiredClaims = Collections.unmodifiableSet(required);
         this.expirationRequired = b.expirationRequired;
+        this.accessRules = b.accessRules;
         this.unauthenticatedEvents = Collections.unmodifiableSet(new LinkedHashSet<>(b.unauthenticatedEvents));
         this.maxAge = b.maxAge;
         this.revocationCheck = b.revocationCheck;
@@ -261,6 +263,11 @@ public final class JwtAuthOptions {
         return subject;
     }
 
+    /** @return what authenticated sockets may do: events and rooms ({@link AccessRules#NONE} by default) */
+    public AccessRules accessRules() {
+        return accessRules;
+    }
+
     /** @return whether tokens without {@code exp} are refused */
     public boolean expirationRequired() {
         return expirationRequired;
@@ -332,6 +339,7 @@ public final class JwtAuthOptions {
         private boolean subjectChangeAllowed;
         private Deauthentication onExpiry = Deauthentication.DISCONNECT;
         private boolean expirationRequired;
+        private AccessRules accessRules = AccessRules.NONE;
         private Set<String> unauthenticatedEvents = new LinkedHashSet<>();
 
         private Builder(AuthMode mode) {
@@ -689,6 +697,18 @@ public final class JwtAuthOptions {
          */
         public Builder onExpiry(Deauthentication action) {
             this.onExpiry = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /**
+         * What authenticated sockets may do, from their claims: which events reach listeners, which rooms
+         * {@link SocketIoJwt#joinRoom} admits them to (default {@link AccessRules#NONE}: everything).
+         *
+         * @param rules the rules
+         * @return this builder
+         */
+        public Builder accessRules(AccessRules rules) {
+            this.accessRules = Objects.requireNonNull(rules, "rules");
             return this;
         }
 

@@ -88,6 +88,35 @@ public final class JwtPrincipal implements Serializable {
     }
 
     /**
+     * One claim.
+     *
+     * @param name the claim's name, for example {@code "role"}
+     * @return its value as the token's JSON carries it (string, number, boolean, list, map), or {@code null}
+     */
+    public Object claim(String name) {
+        return claims.get(name);
+    }
+
+    /**
+     * A claim that may be one value or an array of values, as a list: {@code "channels": ["a", "b"]} gives
+     * {@code [a, b]}, {@code "channels": "a"} gives {@code [a]}, no such claim gives an empty list.
+     *
+     * @param name the claim's name
+     * @return an unmodifiable list, never {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<Object> claimValues(String name) {
+        Object value = claims.get(name);
+        if (value == null) {
+            return java.util.List.of();
+        }
+        if (value instanceof java.util.List) {
+            return Collections.unmodifiableList((java.util.List<Object>) value);
+        }
+        return java.util.List.of(value);
+    }
+
+    /**
      * The {@code sub} claim.
      *
      * @return the subject, or {@code null} when the token has none or it is not a string

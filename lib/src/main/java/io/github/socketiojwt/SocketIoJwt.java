@@ -150,6 +150,70 @@ public final class SocketIoJwt {
     }
 
     /**
+     * Joins an authenticated socket to a room if its namespace's {@link AccessRules} allow it; otherwise
+     * {@link AuthenticationListener#onForbidden} hears of it and the application answers the client as it likes.
+     * A later renewal whose claims no longer allow the room takes the socket out of it (the client receives
+     * {@code forbidden} with {@code data.room}); expiry and deauthentication take it out of every room.
+     *
+     * <pre>{@code
+     * // with AccessRules.builder().roomsMatching(Pattern.compile(".+"), RoomPermission.listedIn("channels"))
+     * server.addEventListener("join", String.class, (client, room, ack) ->
+     *         ack.sendAckData(SocketIoJwt.joinRoom(client, room) ? Map.of("ok", true) : Map.of("error", "forbidden")));
+     * }</pre>
+     *
+     * <p>{@code client.joinRoom(room)} still works and checks nothing: call this method instead wherever a room is
+     * guarded.
+     *
+     * @param client an authenticated socket of a protected namespace
+     * @param room the room
+     * @return whether the socket is now in the room; false for a socket that is not authenticated
+     */
+    public static boolean joinRoom(SocketIOClient client, String room) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(room, "room");
+        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
+            return false;
+        }
+        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
+                (com.corundumstudio.socketio.transport.NamespaceClient) client;
+        return io.github.socketiojwt.internal.GuardInitializer.joinRoom(namespaceClient.getBaseClient(),
+                namespaceClient.getNamespace().getName(), room);
+    }
+
+    /**
+     * Sends an event to the sockets of a room whose verified claims satisfy a condition (for example only the
+     * admins of a channel), on this server; sockets without a principal never receive it.
+     *
+     * <pre>{@code
+     * SocketIoJwt.sendToRoom(server.getNamespace("/"), "news", p -> "admin".equals(p.claim("role")),
+     *         "moderation", report);
+     * }</pre>
+     *
+     * @param namespace the namespace
+     * @param room the room
+     * @param audience which principals receive it
+     * @param event the event's name
+     * @param data the event's arguments
+     * @return how many sockets it was sent to
+     */
+    public static int sendToRoom(com.corundumstudio.socketio.SocketIONamespace namespace, String room,
+            java.util.function.Predicate<JwtPrincipal> audience, String event, Object... data) {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(event, "event");
+        int sent = 0;
+        for (SocketIOClient client : namespace.getRoomOperations(room).getClients()) {
+            Optional<JwtPrincipal> principal = JwtPrincipal.of(client);
+            if (principal.isPresent() && audience.test(principal.get())) {
+                client.sendEvent(event, data);
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
      * The verified identity of a socket.
      *
      * @param client a socket

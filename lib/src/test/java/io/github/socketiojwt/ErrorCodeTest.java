@@ -43,6 +43,7 @@ class ErrorCodeTest {
             "REVOKED_TOKEN, revoked_token, revoked_token",
             "SUBJECT_CHANGED, subject_changed, subject_changed",
             "DEAUTHENTICATED, deauthenticated, deauthenticated",
+            "FORBIDDEN, forbidden, forbidden",
             "AUTHENTICATION_TIMEOUT, authentication_timeout, authentication_timeout",
             "CUSTOM, custom, custom"
     })
@@ -53,7 +54,7 @@ class ErrorCodeTest {
 
     @Test
     void coversEveryConstantInTheTable() {
-        assertEquals(26, ErrorCode.values().length, "a new constant needs a row in the table above");
+        assertEquals(27, ErrorCode.values().length, "a new constant needs a row in the table above");
     }
 
     @Test
@@ -68,8 +69,9 @@ class ErrorCodeTest {
     void sendsOnlySocketioJwtCodesForEveryFailureAClientCanSee() {
         for (ErrorCode errorCode : ErrorCode.values()) {
             if (errorCode == ErrorCode.AUTHENTICATION_TIMEOUT || errorCode == ErrorCode.CUSTOM
-                    || errorCode == ErrorCode.SUBJECT_CHANGED || errorCode == ErrorCode.DEAUTHENTICATED) {
-                continue; // server-side only, the application's own code, renewal and logout (not in socketio-jwt)
+                    || errorCode == ErrorCode.SUBJECT_CHANGED || errorCode == ErrorCode.DEAUTHENTICATED
+                    || errorCode == ErrorCode.FORBIDDEN) {
+                continue; // server-side only, the application's own code, renewal, logout, access rules
             }
             assertTrue(SOCKETIO_JWT_CODES.contains(errorCode.wireCode()), errorCode + " -> " + errorCode.wireCode());
         }

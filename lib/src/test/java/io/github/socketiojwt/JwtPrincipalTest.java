@@ -165,4 +165,17 @@ class JwtPrincipalTest {
             return (JwtPrincipal) in.readObject();
         }
     }
+
+    @Test
+    void readsOneClaimAndClaimsThatMayBeOneValueOrAnArray() {
+        JwtPrincipal principal = new JwtPrincipal("/", TOKEN, Map.of("sub", "a", "channels", List.of("x", "y"),
+                "role", "admin"), null);
+        assertEquals("admin", principal.claim("role"));
+        assertEquals(null, principal.claim("missing"));
+        assertEquals(List.of("x", "y"), principal.claimValues("channels"));
+        assertEquals(List.of("admin"), principal.claimValues("role"));
+        assertEquals(List.of(), principal.claimValues("missing"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> principal.claimValues("channels").add("z"));
+    }
 }

@@ -15,10 +15,12 @@ import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketDecoder;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.github.socketiojwt.AccessRules;
 import io.github.socketiojwt.AuthMode;
 import io.github.socketiojwt.AuthenticationFailure;
 import io.github.socketiojwt.Deauthentication;
 import io.github.socketiojwt.ErrorCode;
+import io.github.socketiojwt.Forbidden;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
 import io.github.socketiojwt.UnauthorizedException;
@@ -334,9 +336,9 @@ public final class Guard {
                     onAuthenticateEvent(session, auth, ns, policy, packet);
                 } else if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED
                         && policy.options().unauthenticatedEvents().contains(packet.getName())) {
-                    deliverUnauthenticated(session, auth, ns, packet, transport);
+                    deliverUnauthenticated(session, auth, ns, policy, packet, transport);
                 } else {
-                    deliverIfAuthenticated(head, auth, ns, packet, transport);
+                    deliverIfAuthenticated(session, auth, ns, policy, packet, transport);
                 }
                 return;
             case ACK:
@@ -347,7 +349,7 @@ public final class Guard {
                 if (isUnauthorizedAck(auth, packet)) {
                     kick(session, auth);
                 } else {
-                    deliverIfAuthenticated(head, auth, ns, packet, transport);
+                    deliverIfAuthenticated(session, auth, ns, policy, packet, transport);
                 }
                 return;
             case DISCONNECT:
@@ -360,8 +362,9 @@ public final class Guard {
         }
     }
 
-    private void deliverIfAuthenticated(ClientHead head, NamespaceAuth auth, Namespace ns, Packet packet,
-            Transport transport) {
+    private void deliverIfAuthenticated(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Packet packet, Transport transport) {
+        ClientHead head = session.head;
         if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
             // A promotion may be running on another thread (the client answered `authenticated` fast): wait for
             // it to finish, then decide.
@@ -375,15 +378,117 @@ public final class Guard {
         if (client == null || client.getNamespace() != ns) {
             return;
         }
+        boolean event = packet.getSubType() == PacketType.EVENT || packet.getSubType() == PacketType.BINARY_EVENT;
+        if (event && !permitted(session, auth, ns, policy, packet)) {
+            return;
+        }
         packetListener.onPacket(packet, client, transport);
+    }
+
+    /**
+     * Checks an event against the namespace's access rules; a refused one is answered ({@code forbidden}, as an
+     * ack error when the client asked for an ack) and reported, and the socket stays connected. Called for
+     * authenticated sockets only.
+     */
+    private boolean permitted(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Packet packet) {
+        AccessRules rules = policy.options().accessRules();
+        JwtPrincipal principal = auth.principal;
+        if (!rules.hasEventRules() || principal == null) {
+            return true;
+        }
+        String event = packet.getName();
+        List<Object> args = packet.getData() == null ? List.of() : packet.getData();
+        boolean allowed;
+        try {
+            allowed = rules.allowsEvent(principal, event, args);
+        } catch (RuntimeException e) {
+            log.error("An EventPermission failed on {}; the event is refused", display(ns.getName()), e);
+            allowed = false;
+        }
+        if (allowed) {
+            return true;
+        }
+        ClientHead head = session.head;
+        Map<String, Object> refusal = Wire.forbiddenPayload("event not allowed", "event", event);
+        if (packet.isAckRequested()) {
+            head.send(Wire.ack(head, ns.getName(), packet.getAckId(), refusal));
+        } else {
+            head.send(Wire.event(head, ns.getName(), "forbidden", refusal));
+        }
+        notifyForbidden(policy, head, Forbidden.Kind.EVENT, event, ns.getName(), principal);
+        return false;
+    }
+
+    /**
+     * Joins an authenticated socket to a room when the namespace's access rules allow it, atomically with respect
+     * to its renewal, expiry and deauthentication.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param room the room
+     * @return whether it joined
+     */
+    boolean joinRoom(ClientHead head, String namespace, String room) {
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null ? null : session.get(namespace);
+        TokenAuthenticator policy = policies.apply(namespace);
+        Namespace ns = hub.get(namespace);
+        if (auth == null || policy == null || ns == null) {
+            return false;
+        }
+        JwtPrincipal principal;
+        synchronized (auth) {
+            principal = auth.principal;
+            NamespaceClient client = head.getChildClient(ns);
+            if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED || principal == null || client == null
+                    || client.getNamespace() != ns) {
+                return false;
+            }
+            if (allowsRoom(policy, ns, principal, room)) {
+                client.joinRoom(room);
+                return true;
+            }
+        }
+        notifyForbidden(policy, head, Forbidden.Kind.ROOM, room, namespace, principal);
+        return false;
+    }
+
+    private static boolean allowsRoom(TokenAuthenticator policy, Namespace ns, JwtPrincipal principal, String room) {
+        try {
+            return policy.options().accessRules().allowsRoom(principal, room);
+        } catch (RuntimeException e) {
+            log.error("A RoomPermission failed on {}; the room is refused", display(ns.getName()), e);
+            return false;
+        }
+    }
+
+    /**
+     * After a renewal: takes the socket out of every room its new claims no longer allow, and tells it. Hold
+     * auth's monitor.
+     */
+    private void leaveForbiddenRooms(ClientHead head, NamespaceClient client, Namespace ns,
+            TokenAuthenticator policy, JwtPrincipal principal) {
+        if (!policy.options().accessRules().hasRoomRules()) {
+            return;
+        }
+        for (String room : client.getAllRooms()) {
+            if (room.equals(ns.getName()) || allowsRoom(policy, ns, principal, room)) {
+                continue; // netty-socketio's own room of the namespace, or still allowed
+            }
+            client.leaveRoom(room);
+            head.send(Wire.event(head, ns.getName(), "forbidden",
+                    Wire.forbiddenPayload("room no longer allowed", "room", room)));
+            notifyForbidden(policy, head, Forbidden.Kind.ROOM_LEFT, room, ns.getName(), principal);
+        }
     }
 
     /**
      * Delivers an event that the namespace's options let unauthenticated sockets send ({@code login}, say) through
      * the socket's lobby client: the application's listener runs, but with a client in no real room.
      */
-    private void deliverUnauthenticated(Session session, NamespaceAuth auth, Namespace ns, Packet packet,
-            Transport transport) {
+    private void deliverUnauthenticated(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Packet packet, Transport transport) {
         NamespaceClient lobby;
         synchronized (auth) {
             NamespaceAuth.Phase phase = auth.phase;
@@ -396,7 +501,7 @@ public final class Guard {
             }
         }
         if (lobby == null) {
-            deliverIfAuthenticated(session.head, auth, ns, packet, transport);
+            deliverIfAuthenticated(session, auth, ns, policy, packet, transport);
         } else {
             packetListener.onPacket(packet, lobby, transport);
         }
@@ -692,6 +797,7 @@ public final class Guard {
             } else {
                 store(client, policy.options(), principal);
                 expireAt(session, auth, ns, policy, principal);
+                leaveForbiddenRooms(head, client, ns, policy, principal);
                 try {
                     policy.options().listener().onRenewed(client, principal);
                 } catch (RuntimeException e) {
@@ -1043,6 +1149,16 @@ public final class Guard {
             session.close();
             return true;
         });
+    }
+
+    private static void notifyForbidden(TokenAuthenticator policy, ClientHead head, Forbidden.Kind kind,
+            String name, String namespace, JwtPrincipal principal) {
+        try {
+            policy.options().listener().onForbidden(new Forbidden(kind, name, display(namespace),
+                    principal == null ? null : principal.subject(), head.getRemoteAddress(), head.getSessionId()));
+        } catch (RuntimeException e) {
+            log.error("An AuthenticationListener failed in onForbidden", e);
+        }
     }
 
     private static void notifyAuthenticated(TokenAuthenticator policy, SocketIOClient client, JwtPrincipal principal) {

@@ -208,6 +208,19 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     }
 
     /**
+     * Joins an authenticated socket to a room when the namespace's access rules allow it.
+     *
+     * @param head the socket's session
+     * @param namespace netty-socketio's namespace name
+     * @param room the room
+     * @return whether it joined
+     */
+    public static boolean joinRoom(ClientHead head, String namespace, String room) {
+        Guard owner = Guard.of(head);
+        return owner != null && owner.joinRoom(head, namespace, room);
+    }
+
+    /**
      * Authenticates a socket with a token the server issued.
      *
      * @param head the socket's session

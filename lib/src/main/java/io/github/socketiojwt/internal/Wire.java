@@ -73,6 +73,30 @@ final class Wire {
         return packet;
     }
 
+    /** An ack answering the client's packet {@code ackId}. */
+    static Packet ack(ClientHead head, String nsp, long ackId, Object... args) {
+        Packet packet = message(head, PacketType.ACK, nsp);
+        packet.setAckId(ackId);
+        packet.setData(Arrays.asList(args));
+        return packet;
+    }
+
+    /**
+     * The payload of a refusal by the access rules: {@code {message, data: {message, code: "forbidden", type:
+     * "ForbiddenError", <what>: <name>}}}.
+     */
+    static Map<String, Object> forbiddenPayload(String message, String what, String name) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("message", message);
+        data.put("code", io.github.socketiojwt.ErrorCode.FORBIDDEN.code());
+        data.put("type", "ForbiddenError");
+        data.put(what, name);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("message", message);
+        payload.put("data", data);
+        return payload;
+    }
+
     static Packet disconnect(ClientHead head, String nsp) {
         return message(head, PacketType.DISCONNECT, nsp);
     }
