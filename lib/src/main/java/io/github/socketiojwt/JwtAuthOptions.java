@@ -85,6 +85,7 @@ public final class JwtAuthOptions {
     private final Deauthentication onExpiry;
     private final boolean expirationRequired;
     private final AccessRules accessRules;
+    private final int verifiedTokenCacheSize;
     private final Set<String> unauthenticatedEvents;
 
     private JwtAuthOptions(Builder b) {
@@ -117,6 +118,7 @@ public final class JwtAuthOptions {
         this.requiredClaims = Collections.unmodifiableSet(required);
         this.expirationRequired = b.expirationRequired;
         this.accessRules = b.accessRules;
+        this.verifiedTokenCacheSize = b.verifiedTokenCacheSize;
         this.unauthenticatedEvents = Collections.unmodifiableSet(new LinkedHashSet<>(b.unauthenticatedEvents));
         this.maxAge = b.maxAge;
         this.revocationCheck = b.revocationCheck;
@@ -268,6 +270,11 @@ public final class JwtAuthOptions {
         return accessRules;
     }
 
+    /** @return how many verified tokens are remembered (static keys only); 0 when the cache is off */
+    public int verifiedTokenCacheSize() {
+        return verifiedTokenCacheSize;
+    }
+
     /** @return whether tokens without {@code exp} are refused */
     public boolean expirationRequired() {
         return expirationRequired;
@@ -340,6 +347,7 @@ public final class JwtAuthOptions {
         private Deauthentication onExpiry = Deauthentication.DISCONNECT;
         private boolean expirationRequired;
         private AccessRules accessRules = AccessRules.NONE;
+        private int verifiedTokenCacheSize = 10_000;
         private Set<String> unauthenticatedEvents = new LinkedHashSet<>();
 
         private Builder(AuthMode mode) {
@@ -709,6 +717,24 @@ public final class JwtAuthOptions {
          */
         public Builder accessRules(AccessRules rules) {
             this.accessRules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /**
+         * How many verified tokens to remember (default 10,000; 0 turns the cache off). With a static key, a token
+         * whose signature and claims verified is remembered by its exact string until its {@code exp} (plus the
+         * leeway), so that a client reconnecting with it skips the cryptography; the time claims, the claim rules,
+         * the revocation check and the validator still run on every use. Tokens verified with a key resolver are
+         * never cached, so that a key removed from a JWKS stops verifying at once.
+         *
+         * @param size the most tokens held, 0 or more
+         * @return this builder
+         */
+        public Builder verifiedTokenCacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("verifiedTokenCacheSize: " + size + " (expected: >= 0)");
+            }
+            this.verifiedTokenCacheSize = size;
             return this;
         }
 

@@ -29,6 +29,8 @@ public final class TokenAuthenticator {
 
     private final JwtAuthOptions options;
     private final TokenVerifier verifier;
+    /** Tokens a static key verified; {@code null} with a key resolver or when turned off. */
+    private final VerifiedTokens verified;
 
     /**
      * Creates an authenticator for one set of options.
@@ -38,6 +40,8 @@ public final class TokenAuthenticator {
     public TokenAuthenticator(JwtAuthOptions options) {
         this.options = options;
         this.verifier = new TokenVerifier(options);
+        this.verified = options.key() != null && options.verifiedTokenCacheSize() > 0
+                ? new VerifiedTokens(options.verifiedTokenCacheSize()) : null;
     }
 
     /** @return the options */
@@ -54,19 +58,39 @@ public final class TokenAuthenticator {
      * @return a future completing with the principal, or exceptionally with an {@link UnauthorizedException}
      */
     public CompletableFuture<JwtPrincipal> authenticate(String token, HandshakeData handshake, String namespace) {
+        long now = options.clock().millis();
+        JwtPrincipal known = verified == null ? null : verified.get(token, namespace, now);
+        if (known != null) {
+            try {
+                verifier.recheck(known.claims()); // time and claim rules, as for a new token
+            } catch (UnauthorizedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return afterVerification(CompletableFuture.completedFuture(known), handshake);
+        }
         DecodedToken decoded;
         try {
             decoded = verifier.decode(token);
         } catch (UnauthorizedException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<JwtPrincipal> verified = resolveKey(decoded, handshake, namespace).thenApply(key -> {
+        CompletableFuture<JwtPrincipal> checked = resolveKey(decoded, handshake, namespace).thenApply(key -> {
             if (key == null) {
                 throw new UnauthorizedException(ErrorCode.KEY_UNAVAILABLE, "secret or public key must be provided");
             }
             verifier.verify(decoded, key);
-            return new JwtPrincipal(namespace, token, decoded.claims, null);
+            JwtPrincipal principal = new JwtPrincipal(namespace, token, decoded.claims, null);
+            if (verified != null) {
+                verified.put(token, principal, validUntil(decoded.claims), now);
+            }
+            return principal;
         });
+        return afterVerification(checked, handshake);
+    }
+
+    /** The revocation check and the validator, which run on every use of a token, cached or not. */
+    private CompletableFuture<JwtPrincipal> afterVerification(CompletableFuture<JwtPrincipal> verified,
+            HandshakeData handshake) {
         if (options.revocationCheck() != RevocationCheck.NONE) {
             verified = verified.thenCompose(this::checkRevocation);
         }
@@ -74,6 +98,15 @@ public final class TokenAuthenticator {
             return unwrap(verified);
         }
         return unwrap(verified.thenCompose(principal -> validate(principal, handshake)));
+    }
+
+    /** When a verified token stops being valid: its {@code exp} plus the leeway, in epoch millis. */
+    private long validUntil(java.util.Map<String, Object> claims) {
+        Object exp = claims.get("exp");
+        if (!(exp instanceof Number)) {
+            return Long.MAX_VALUE;
+        }
+        return (long) Math.floor(((Number) exp).doubleValue() * 1000) + options.leeway().toMillis();
     }
 
     private CompletableFuture<Key> resolveKey(DecodedToken decoded, HandshakeData handshake, String namespace) {

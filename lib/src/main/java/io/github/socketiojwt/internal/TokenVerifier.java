@@ -145,6 +145,17 @@ final class TokenVerifier {
         checkClaims(decoded.claims);
     }
 
+    /**
+     * The checks that depend on the time or the options, for a token whose signature verified before.
+     *
+     * @param claims the token's claims
+     * @throws UnauthorizedException with jsonwebtoken's message
+     */
+    void recheck(Map<String, Object> claims) {
+        checkTime(claims);
+        checkClaims(claims);
+    }
+
     /** The claim checks, in jsonwebtoken's order: required claims, audience, issuer, subject, max age. */
     private void checkClaims(Map<String, Object> claims) {
         for (String required : options.requiredClaims()) {

@@ -9,6 +9,7 @@ import io.github.socketiojwt.KeyRequest;
 import io.github.socketiojwt.KeyResolver;
 import io.github.socketiojwt.RevocationCheck;
 import io.github.socketiojwt.UnauthorizedException;
+import io.github.socketiojwt.testing.MutableClock;
 import io.github.socketiojwt.testing.TestTokens;
 import io.jsonwebtoken.Jwts;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -541,5 +543,88 @@ class TokenAuthenticatorTest {
 
     private static String b64(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ---------------------------------------------------------------- verified-token cache
+
+    @Test
+    void aTokenVerifiedBeforeIsTakenFromTheCacheWithoutDecodingAgain() {
+        TokenAuthenticator authenticator = new TokenAuthenticator(JwtAuthOptions.handshake().secret(KEY).build());
+        String token = TestTokens.token("alice");
+
+        JwtPrincipal first = success(authenticator.authenticate(token, HANDSHAKE, "/"));
+        JwtPrincipal again = success(authenticator.authenticate(new String(token.toCharArray()), HANDSHAKE, "/"));
+
+        assertSame(first, again, "the same exact token string gives the cached principal");
+        assertEquals("alice", success(authenticator.authenticate(token, HANDSHAKE, "/other")).subject());
+        assertNotSame(first, success(authenticator.authenticate(token, HANDSHAKE, "/other")),
+                "a principal names its namespace: never shared across namespaces");
+    }
+
+    @Test
+    void aCachedTokenStillExpiresAndStillMeetsTheClaimRules() {
+        MutableClock clock = new MutableClock(Instant.now());
+        TokenAuthenticator authenticator = new TokenAuthenticator(JwtAuthOptions.handshake().secret(KEY)
+                .clock(clock).build());
+        String token = TestTokens.token(TestTokens.SECRET, "alice", clock.instant().plusSeconds(60));
+        success(authenticator.authenticate(token, HANDSHAKE, "/"));
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertFailure(ErrorCode.TOKEN_EXPIRED, "invalid_token", "jwt expired",
+                authenticator.authenticate(token, HANDSHAKE, "/"));
+    }
+
+    @Test
+    void theRevocationCheckAndTheValidatorRunOnEveryUseOfACachedToken() {
+        AtomicInteger revocations = new AtomicInteger();
+        AtomicInteger validations = new AtomicInteger();
+        java.util.Set<String> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        TokenAuthenticator authenticator = new TokenAuthenticator(JwtAuthOptions.handshake().secret(KEY)
+                .revocationCheck(RevocationCheck.of(p -> {
+                    revocations.incrementAndGet();
+                    return revoked.contains(p.subject());
+                }))
+                .validator((principal, handshake) -> {
+                    validations.incrementAndGet();
+                    return CompletableFuture.completedFuture("user-" + validations.get());
+                }).build());
+        String token = TestTokens.token("alice");
+
+        assertEquals("user-1", success(authenticator.authenticate(token, HANDSHAKE, "/")).user());
+        assertEquals("user-2", success(authenticator.authenticate(token, HANDSHAKE, "/")).user());
+        revoked.add("alice");
+        assertFailure(ErrorCode.REVOKED_TOKEN, "revoked_token", "The token has been revoked.",
+                authenticator.authenticate(token, HANDSHAKE, "/"));
+
+        assertEquals(3, revocations.get());
+        assertEquals(2, validations.get());
+    }
+
+    @Test
+    void tokensVerifiedWithAResolvedKeyOrWithTheCacheOffAreVerifiedEveryTime() {
+        AtomicInteger calls = new AtomicInteger();
+        TokenAuthenticator resolved = new TokenAuthenticator(withResolver(counting(calls, KEY)).build());
+        String token = TestTokens.token("alice");
+        JwtPrincipal first = success(resolved.authenticate(token, HANDSHAKE, "/"));
+        assertNotSame(first, success(resolved.authenticate(token, HANDSHAKE, "/")));
+        assertEquals(2, calls.get(), "a key removed from a JWKS must stop verifying at once");
+
+        TokenAuthenticator off = new TokenAuthenticator(JwtAuthOptions.handshake().secret(KEY)
+                .verifiedTokenCacheSize(0).build());
+        assertNotSame(success(off.authenticate(token, HANDSHAKE, "/")), success(off.authenticate(token, HANDSHAKE,
+                "/")));
+    }
+
+    @Test
+    void aTamperedCopyOfACachedTokenIsStillRefused() {
+        TokenAuthenticator authenticator = new TokenAuthenticator(JwtAuthOptions.handshake().secret(KEY).build());
+        String token = TestTokens.token("alice");
+        success(authenticator.authenticate(token, HANDSHAKE, "/"));
+        String[] parts = token.split("\\.");
+        String otherSignature = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+
+        assertFailure(ErrorCode.INVALID_SIGNATURE, "invalid_token", "invalid signature",
+                authenticator.authenticate(otherSignature, HANDSHAKE, "/"));
     }
 }
