@@ -147,19 +147,31 @@ class LiveExpiryTest {
         return Stream.of("2", "4").flatMap(v -> Stream.of("polling", "websocket").map(t -> Arguments.of(v, t)));
     }
 
+    /** Lifetime of the short tokens given to Node clients: long enough for a slow machine to start Node. */
+    private static final int NODE_TOKEN_S = 4;
+
+    private NodeClient nodeOnRoot(String version, String transport, String token) {
+        NodeClient client = NodeClient.of(version, server.url()).transports(transport).listen("echo-response");
+        return "4".equals(version) ? client.auth(Map.of("token", token)) : client.query("token", token);
+    }
+
+    /** Socket.IO 2 clients also join "/", protected in handshake mode here: they bring a long-lived token for it. */
+    private NodeClient nodeOnAdmin(String version, String transport) {
+        NodeClient client = NodeClient.of(version, server.url()).namespace("/admin").transports(transport)
+                .listen("echo-response");
+        return "4".equals(version) ? client : client.query("token", TestTokens.token("root-pass"));
+    }
+
     /** Both modes at once: "/" (handshake) and "/admin" (authenticate), one client each, run side by side. */
     @ParameterizedTest(name = "socket.io-client v{0} over {1}")
     @MethodSource("nodeClients")
     void nodeClientsAreToldTheirSessionExpiredInBothModes(String version, String transport) {
-        NodeClient handshake = NodeClient.of(version, server.url()).transports(transport);
-        handshake = "4".equals(version) ? handshake.auth(Map.of("token", expiringIn(2)))
-                : handshake.query("token", expiringIn(2));
-        CompletableFuture<NodeClient.Result> handshakeRun = handshake.waitFor("connect", 5000)
-                .waitFor("unauthorized", 8000).waitFor("disconnect", 5000).runAsync();
-        NodeClient.Result authenticate = NodeClient.of(version, server.url()).namespace("/admin")
-                .transports(transport).waitFor("connect", 5000)
-                .emit("authenticate", Map.of("token", expiringIn(2))).waitFor("authenticated", 5000)
-                .waitFor("unauthorized", 8000).waitFor("disconnect", 5000).run();
+        CompletableFuture<NodeClient.Result> handshakeRun = nodeOnRoot(version, transport,
+                expiringIn(NODE_TOKEN_S)).waitFor("connect", 8000).waitFor("unauthorized", 12000)
+                .waitFor("disconnect", 5000).maxMs(30_000).runAsync();
+        NodeClient.Result authenticate = nodeOnAdmin(version, transport).waitFor("connect", 8000)
+                .emit("authenticate", Map.of("token", expiringIn(NODE_TOKEN_S))).waitFor("authenticated", 5000)
+                .waitFor("unauthorized", 12000).waitFor("disconnect", 5000).maxMs(30_000).run();
         for (NodeClient.Result result : List.of(handshakeRun.join(), authenticate)) {
             assertTrue(result.timeouts().isEmpty(), result.toString());
             assertEquals(EXPIRED, result.first("unauthorized").orElseThrow().firstArg());
@@ -170,17 +182,16 @@ class LiveExpiryTest {
     @ParameterizedTest(name = "socket.io-client v{0} over {1}")
     @MethodSource("nodeClients")
     void nodeClientsRenewingBeforeExpiryStayPastTheFirstExp(String version, String transport) {
-        NodeClient handshake = NodeClient.of(version, server.url()).transports(transport).listen("echo-response");
-        handshake = "4".equals(version) ? handshake.auth(Map.of("token", expiringIn(2)))
-                : handshake.query("token", expiringIn(2));
-        CompletableFuture<NodeClient.Result> handshakeRun = handshake.waitFor("connect", 5000)
+        CompletableFuture<NodeClient.Result> handshakeRun = nodeOnRoot(version, transport,
+                expiringIn(NODE_TOKEN_S)).waitFor("connect", 8000)
                 .emit("authenticate", Map.of("token", expiringIn(60))).waitFor("authenticated", 5000)
-                .sleep(3000).emit("echo", "still here").waitFor("echo-response", 5000).runAsync();
-        NodeClient.Result authenticate = NodeClient.of(version, server.url()).namespace("/admin")
-                .transports(transport).listen("echo-response").waitFor("connect", 5000)
-                .emit("authenticate", Map.of("token", expiringIn(2))).waitFor("authenticated", 5000)
+                .sleep(NODE_TOKEN_S * 1000 + 1000).emit("echo", "still here").waitFor("echo-response", 5000)
+                .maxMs(30_000).runAsync();
+        NodeClient.Result authenticate = nodeOnAdmin(version, transport).waitFor("connect", 8000)
+                .emit("authenticate", Map.of("token", expiringIn(NODE_TOKEN_S))).waitFor("authenticated", 5000)
                 .emit("authenticate", Map.of("token", expiringIn(60))).waitFor("authenticated", 5000)
-                .sleep(3000).emit("echo", "still here").waitFor("echo-response", 5000).run();
+                .sleep(NODE_TOKEN_S * 1000 + 1000).emit("echo", "still here").waitFor("echo-response", 5000)
+                .maxMs(30_000).run();
         for (NodeClient.Result result : List.of(handshakeRun.join(), authenticate)) {
             assertTrue(result.timeouts().isEmpty(), result.toString());
             assertTrue(result.first("unauthorized").isEmpty(), result.toString());

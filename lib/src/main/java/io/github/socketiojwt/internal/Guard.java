@@ -914,8 +914,13 @@ public final class Guard {
         Session session = sessions.get(head);
         NamespaceAuth auth = session == null ? null : session.get(namespace);
         TokenAuthenticator policy = policies.apply(namespace);
-        if (auth == null || policy == null || auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+        if (auth == null || policy == null) {
             return false;
+        }
+        synchronized (auth) { // a promotion in progress on another thread completes first
+            if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
+                return false;
+            }
         }
         end(session, auth, hub.get(namespace), policy, new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
                 "The session was ended by the server."), Outcome.DEAUTHENTICATED, action);

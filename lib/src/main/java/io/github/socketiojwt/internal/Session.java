@@ -79,10 +79,12 @@ final class Session {
     java.util.List<String> authenticatedAs(String subject) {
         java.util.List<String> names = new java.util.ArrayList<>();
         for (NamespaceAuth auth : protectedNamespaces.values()) {
-            io.github.socketiojwt.JwtPrincipal principal = auth.principal;
-            if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED && principal != null
-                    && subject.equals(principal.subject())) {
-                names.add(auth.name);
+            synchronized (auth) { // a promotion in progress on another thread completes first
+                io.github.socketiojwt.JwtPrincipal principal = auth.principal;
+                if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED && principal != null
+                        && subject.equals(principal.subject())) {
+                    names.add(auth.name);
+                }
             }
         }
         return names;
