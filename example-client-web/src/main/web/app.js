@@ -1,10 +1,12 @@
-// Wires the page: the services (auth.js, socket.js, socketAuth.js) do the work, this module only shows it.
+// Wires the page: the services (auth.js, socket.js, socketAuth.js, tokenRenewal.js) do the work, this module only
+// shows it.
 // Received text is only ever set with textContent, never parsed as HTML.
 
 import { io } from './vendor/socket.io.esm.min.js';
 import { createAuth } from './auth.js';
 import { createSocketFactory } from './socket.js';
 import { createSocketAuth } from './socketAuth.js';
+import { createTokenRenewal } from './tokenRenewal.js';
 import { describe, humanMessage, isExpiry } from './errors.js';
 
 const MAX_CHAT_MESSAGES = 200;
@@ -12,6 +14,7 @@ const MAX_CHAT_MESSAGES = 200;
 const auth = createAuth({ io });
 const sockets = createSocketFactory({ io, auth });
 const socketAuth = createSocketAuth({ sockets });
+const renewal = createTokenRenewal({ auth, socketAuth });
 
 const byId = (id) => document.getElementById(id);
 const view = {
@@ -27,6 +30,11 @@ const view = {
   session: byId('session'),
   user: byId('user'),
   tokenRemaining: byId('token-remaining'),
+  renewalState: byId('renewal-state'),
+  renewalDue: byId('renewal-due'),
+  tokenRenewsIn: byId('token-renews-in'),
+  tokenRenewals: byId('token-renewals'),
+  renewalError: byId('renewal-error'),
   reconnect: byId('reconnect'),
   logout: byId('logout'),
   chatForm: byId('chat-form'),
@@ -60,12 +68,29 @@ function render() {
   view.loginHttp.disabled = loginInFlight;
   view.loginWs.disabled = loginInFlight;
   view.loginForm.setAttribute('aria-busy', String(loginInFlight));
-  renderRemaining();
+  renderCountdown();
 }
 
-function renderRemaining() {
+/** The token's remaining lifetime and the next renewal, in whole seconds: rendered every second. */
+function renderCountdown() {
   const remaining = auth.remainingSeconds();
   view.tokenRemaining.textContent = remaining === null ? '' : String(remaining);
+  const renewsAt = renewal.renewsAt;
+  view.renewalDue.hidden = renewsAt === null;
+  view.tokenRenewsIn.textContent = renewsAt === null ? '' : String(secondsUntil(renewsAt));
+  view.renewalState.textContent = renewal.state;
+  view.renewalState.dataset.state = renewal.state;
+  view.tokenRenewals.textContent = String(renewal.renewals);
+  view.renewalError.textContent = renewal.lastError ? renewalProblem(renewal.lastError, renewsAt) : '';
+}
+
+function secondsUntil(time) {
+  return Math.max(0, Math.ceil((time - Date.now()) / 1000));
+}
+
+function renewalProblem(error, retryAt) {
+  const next = retryAt === null ? 'The session ends when the token expires.' : 'Trying again.';
+  return `Automatic renewal failed: ${humanMessage(error)} ${next}`;
 }
 
 function addChatMessage({ from, text }) {
@@ -96,6 +121,7 @@ function startSession() {
   }
   scheduleExpiry();
   socketAuth.start();
+  renewal.start();
   render();
 }
 
@@ -103,6 +129,7 @@ function startSession() {
 function endSession(reason) {
   clearTimeout(expiryTimer);
   expiryTimer = null;
+  renewal.stop();
   socketAuth.stop();
   auth.logout(reason);
   view.chatLog.replaceChildren();
@@ -130,7 +157,7 @@ function tick() {
   if (auth.token() !== null && auth.isExpired()) {
     expire();
   } else {
-    renderRemaining();
+    renderCountdown();
   }
 }
 
@@ -167,8 +194,12 @@ async function signIn(method) {
 // ---- events ----------------------------------------------------------------------------------------------
 
 auth.addEventListener('change', (event) => {
-  const { token, reason } = event.detail;
-  if (token !== null) {
+  const { token, reason, renewal: renewed } = event.detail;
+  if (renewed) {
+    // A fresh token for the same person (renewed here or in another tab): the session and its socket go on, and
+    // tokenRenewal authenticates the socket with it.
+    scheduleExpiry();
+  } else if (token !== null) {
     // Signed in here, or in another tab.
     sessionExpired = false;
     view.loginError.textContent = '';
@@ -182,6 +213,8 @@ auth.addEventListener('change', (event) => {
 });
 
 socketAuth.addEventListener('statechange', render);
+renewal.addEventListener('statechange', render);
+renewal.addEventListener('renewed', render);
 socketAuth.addEventListener('error', render);
 socketAuth.addEventListener('refused', (event) => {
   // The server will not take this token (expired, bad signature, none, …): it is of no further use.

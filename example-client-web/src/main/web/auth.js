@@ -1,5 +1,6 @@
-// The `auth` service: signs in (over HTTP or over the WebSocket of namespace /public), keeps the token and says
-// who it belongs to and for how long. Change events tell the page when the token comes or goes.
+// The `auth` service: signs in (over HTTP or over the WebSocket of namespace /public), renews the token (POST
+// /refresh), keeps it and says who it belongs to and for how long. Change events tell the page when the token
+// comes, is renewed or goes.
 //
 // The token is kept in localStorage so that a reload (or another tab) stays signed in. Anything that runs script
 // in this page could read it there: a real application must keep its pages free of injected script (this one
@@ -10,7 +11,7 @@ import { NETWORK_ERROR } from './errors.js';
 /** Where the token is kept in localStorage. */
 export const TOKEN_KEY = 'socketiojwt.token';
 
-/** A failed sign-in: `code` is one of errors.js's codes, `message` what the server or the network said. */
+/** A failed sign-in or renewal: `code` is one of errors.js's codes, `message` what the server or network said. */
 export class LoginError extends Error {
   constructor(code, message) {
     super(message || code);
@@ -83,9 +84,28 @@ function loginFailure(status, error) {
   return new LoginError('bad_response', status ? `HTTP ${status}` : 'unexpected answer');
 }
 
+/** The server's `error` of a refused renewal: 401 means it will not renew this token (`jwt expired`, …). */
+function refreshFailure(status, error) {
+  if (status === 401) {
+    return new LoginError('renewal_refused', typeof error === 'string' && error !== '' ? error : 'refused');
+  }
+  if (status === 503) {
+    return new LoginError('busy', error || 'busy');
+  }
+  return new LoginError('bad_response', status ? `HTTP ${status}` : 'unexpected answer');
+}
+
+/** Whether two tokens are for the same person: the same `sub` (else `username`), as the server compares them. */
+function sameSubject(claims, otherClaims) {
+  const subject = (c) => c?.sub ?? c?.username ?? null;
+  return subject(claims) !== null && subject(claims) === subject(otherClaims);
+}
+
 /**
- * The `auth` service. Events: `change` (a CustomEvent whose `detail` is `{token, reason}`; `reason` is `login`,
- * `logout`, `expired`, `refused` or `storage` when another tab changed the token).
+ * The `auth` service. Events: `change`, a CustomEvent whose `detail` is `{token, reason, renewal}`: `reason` is
+ * `login`, `refresh` (renewed here), `logout`, `expired`, `refused` or `storage` (another tab changed the token);
+ * `renewal` is true when a token was replaced by one for the same subject (a refresh here or in another tab, or
+ * another tab signing the same person in again): the session goes on, with the new token.
  */
 export class Auth extends EventTarget {
   #storage;
@@ -100,7 +120,8 @@ export class Auth extends EventTarget {
   /**
    * @param {object} [deps] what the service needs, all optional in a browser
    * @param {Storage} [deps.storage] where the token is kept (default localStorage)
-   * @param {typeof fetch} [deps.fetch] for POST /login
+   * @param {typeof fetch} [deps.fetch] for POST /login and /refresh (default: the global fetch, looked up at each
+   *     call)
    * @param {Function} [deps.io] socket.io-client's `io`, for the WebSocket login
    * @param {() => number} [deps.now] the clock, in milliseconds
    * @param {string} [deps.baseUrl] the server (default: this page's)
@@ -109,7 +130,7 @@ export class Auth extends EventTarget {
    */
   constructor({
     storage = defaultStorage(),
-    fetch = globalThis.fetch?.bind(globalThis),
+    fetch = (...args) => globalThis.fetch(...args),
     io = null,
     now = () => Date.now(),
     baseUrl = globalThis.location?.href,
@@ -130,8 +151,7 @@ export class Auth extends EventTarget {
       }
       const token = this.#read();
       if (token !== this.#token) {
-        this.#remember(token);
-        this.#changed('storage');
+        this.#replace(token, 'storage');
       }
     });
   }
@@ -184,32 +204,41 @@ export class Auth extends EventTarget {
    */
   async login(username, password) {
     checkCredentials(username, password);
-    let response;
-    try {
-      response = await this.#fetch(new URL('/login', this.#baseUrl).href, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ username, password }),
-        cache: 'no-store',
-        credentials: 'same-origin',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      throw error?.name === 'TimeoutError'
-        ? new LoginError('timeout', 'no answer from POST /login')
-        : new LoginError(NETWORK_ERROR, error?.message);
-    }
-    let body = null;
-    try {
-      body = await response.json();
-    } catch {
-      // Not JSON: reported below.
-    }
+    const { response, body } = await this.#post('/login', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     if (response.ok && typeof body?.token === 'string' && body.token !== '') {
       this.#store(body.token, 'login');
       return body.token;
     }
     throw loginFailure(response.ok ? 0 : response.status, body?.error);
+  }
+
+  /**
+   * Renews the token with POST /refresh (`Authorization: Bearer <token>`): the server answers a fresh token for
+   * the same subject, with a new expiry, as long as the current one has not expired.
+   *
+   * @returns {Promise<string|null>} the new token, also kept (change event with reason `refresh`); null when the
+   *     token changed while the request was on its way (signed out, or replaced by another tab): nothing is kept
+   * @throws {LoginError} `renewal_refused` when the server refuses the token (its message says why, such as
+   *     `jwt expired`), `credentials_required` without a token, else `busy`, `timeout`, `network_error` or
+   *     `bad_response`
+   */
+  async refresh() {
+    const token = this.#token;
+    if (token === null) {
+      throw new LoginError('credentials_required', 'no token to renew');
+    }
+    const { response, body } = await this.#post('/refresh', { headers: { Authorization: `Bearer ${token}` } });
+    if (this.#token !== token) {
+      return null;
+    }
+    if (response.ok && typeof body?.token === 'string' && body.token !== '') {
+      this.#store(body.token, 'refresh');
+      return body.token;
+    }
+    throw refreshFailure(response.ok ? 0 : response.status, body?.error);
   }
 
   /**
@@ -266,8 +295,38 @@ export class Auth extends EventTarget {
     } catch {
       // Storage went away: forgetting it in memory is what matters.
     }
-    this.#remember(null);
-    this.#changed(reason);
+    this.#replace(null, reason);
+  }
+
+  /**
+   * POSTs to one of the server's JSON endpoints.
+   *
+   * @returns {Promise<{response: Response, body: object|null}>} the answer and its JSON body (null if not JSON)
+   * @throws {LoginError} `timeout` or `network_error` when no answer came
+   */
+  async #post(path, { headers, body }) {
+    let response;
+    try {
+      response = await this.#fetch(new URL(path, this.#baseUrl).href, {
+        method: 'POST',
+        headers: { ...headers, Accept: 'application/json' },
+        body,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw error?.name === 'TimeoutError'
+        ? new LoginError('timeout', `no answer from POST ${path}`)
+        : new LoginError(NETWORK_ERROR, error?.message);
+    }
+    let json = null;
+    try {
+      json = await response.json();
+    } catch {
+      // Not JSON: the caller reports it.
+    }
+    return { response, body: json };
   }
 
   #read() {
@@ -285,17 +344,20 @@ export class Auth extends EventTarget {
     } catch {
       // Full or disabled storage: the token still lives in memory until the page closes.
     }
+    this.#replace(token, reason);
+  }
+
+  /** Holds another token (or none) and says so. */
+  #replace(token, reason) {
+    const previous = this.#claims;
     this.#remember(token);
-    this.#changed(reason);
+    const renewal = token !== null && sameSubject(previous, this.#claims);
+    this.dispatchEvent(new CustomEvent('change', { detail: { token, reason, renewal } }));
   }
 
   #remember(token) {
     this.#token = token;
     this.#claims = token === null ? null : decodeClaims(token);
-  }
-
-  #changed(reason) {
-    this.dispatchEvent(new CustomEvent('change', { detail: { token: this.#token, reason } }));
   }
 }
 

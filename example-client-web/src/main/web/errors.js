@@ -45,6 +45,7 @@ const BY_CODE = {
   busy: 'The server is busy. Please try again in a moment.',
   bad_response: 'The server sent an answer this page does not understand. Please try again.',
   timeout: 'The server did not answer in time. Please try again.',
+  renewal_refused: 'The server would not renew your session.',
 };
 
 /**

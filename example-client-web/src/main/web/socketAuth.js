@@ -8,7 +8,11 @@
 //  - `statechange`, detail `{state}`;
 //  - `error`, detail `{error}` where error is `{code, message, network}`: every refusal and network failure;
 //  - `refused`, detail `{error}`: the server refused the token (`connect_error` with data in handshake mode,
-//    `unauthorized` in authenticate mode). The connection is closed; the token will not do.
+//    `unauthorized` in either mode: a bad token, a failed renewal, or a token that expired while connected). The
+//    connection is closed; the token will not do.
+//
+// renew(token) authenticates the connected socket again with a fresh token, in both modes: the server answers
+// `authenticated` again and moves the socket's expiry.
 
 import { fromConnectError, fromUnauthorized } from './errors.js';
 
@@ -132,6 +136,25 @@ export class SocketAuth extends EventTarget {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Authenticates the connected socket again, with a fresh token for the same subject: emits
+   * `authenticate {token}` (in both modes), to which the server answers `authenticated` and moves the socket's
+   * expiry to the new token's, or `unauthorized` (then `refused` follows, as for any refusal).
+   *
+   * @param {string} token the fresh token
+   * @returns {Promise<boolean>} true once the server has answered `authenticated`; false at once when no socket is
+   *     connected (a (re)connection sends the token held then); rejected like {@link whenAuthenticated}
+   */
+  renew(token) {
+    const socket = this.#socket;
+    if (socket === null || !socket.connected) {
+      return Promise.resolve(false);
+    }
+    const answered = new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    socket.emit('authenticate', { token });
+    return answered.then(() => true);
   }
 
   /**

@@ -40,8 +40,8 @@ public final class ExampleOptions {
     private static final String USAGE = String.join("\n",
             "Usage: java -jar example-server.jar [options]",
             "",
-            "Runs the netty-socketio-jwt example: a Socket.IO server with JWT authentication, a login",
-            "endpoint (POST /login) and a web page, all on one port.",
+            "Runs the netty-socketio-jwt example: a Socket.IO server with JWT authentication, login and",
+            "renewal endpoints (POST /login, POST /refresh) and a web page, all on one port.",
             "",
             "Options [environment variable]:",
             "  --port N            port to listen on (default " + DEFAULT_PORT + ") [PORT]",
@@ -51,11 +51,11 @@ public final class ExampleOptions {
             "                      default: a random secret, so tokens stop verifying after a restart.",
             "                      Prefer JWT_SECRET: command lines are visible to other local users.",
             "  --timeout-ms N      authenticate mode: time a socket has to authenticate (default 5000)",
-            "  --token-ttl-s N     lifetime of the tokens POST /login issues, in seconds (default 3600)",
+            "  --token-ttl-s N     lifetime of the tokens POST /login and /refresh issue, in seconds (default 3600)",
             "  --user NAME:PASS    an account (repeatable); default: one 'demo' account with a random",
             "                      password, printed once at startup",
             "",
-            "Verifying tokens from another issuer (POST /login keeps issuing HS256 tokens):",
+            "Verifying tokens from another issuer (POST /login and /refresh keep issuing HS256 tokens):",
             "  --public-key-file F verify with this PEM public key (RSA, EC, Ed25519) instead of the secret",
             "  --jwks-uri URL      verify with the keys of this http(s) JWKS endpoint instead of the secret",
             "  --issuer ISS        accept only tokens whose iss is ISS",
@@ -231,7 +231,7 @@ public final class ExampleOptions {
         return timeout;
     }
 
-    /** @return the lifetime of issued tokens */
+    /** @return the lifetime of the tokens /login and /refresh issue */
     public Duration tokenTtl() {
         return tokenTtl;
     }

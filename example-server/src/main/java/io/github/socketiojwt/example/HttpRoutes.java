@@ -25,11 +25,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The example's HTTP endpoints on the Socket.IO port: {@code GET /} and the other files of the web client,
- * {@code GET /mode} and {@code POST /login}. Requests under netty-socketio's context path ({@code /socket.io})
- * go on to netty-socketio untouched; every other request is answered here and released.
+ * {@code GET /mode}, {@code POST /login} and {@code POST /refresh}. Requests under netty-socketio's context path
+ * ({@code /socket.io}) go on to netty-socketio untouched; every other request is answered here and released.
  *
  * <p>Every response closes its connection: netty-socketio closes any connection whose first request it did not
  * see after its first-data timeout, which would otherwise cut keep-alive connections mid-request.
@@ -57,7 +58,7 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
      *
      * @param socketIoContext netty-socketio's context path, {@code /socket.io} by default
      * @param mode the authentication mode of namespace {@code /}, as {@code GET /mode} reports it
-     * @param logins checks credentials and issues tokens
+     * @param logins checks credentials, issues tokens and renews them
      */
     HttpRoutes(String socketIoContext, String mode, LoginService logins) {
         this.socketIoContext = socketIoContext;
@@ -86,6 +87,11 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
     }
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest request, String rawPath) {
+        if (!request.decoderResult().isSuccess()) {
+            // Netty drops what it could not decode, such as headers beyond its 8 KiB limit: answer nothing else.
+            sendJson(ctx, HttpResponseStatus.BAD_REQUEST, Map.of("error", "malformed or too large request"), true);
+            return;
+        }
         String path;
         try {
             path = new QueryStringDecoder(rawPath).path();
@@ -104,6 +110,11 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
             case "/login":
                 if (requireMethod(ctx, method, HttpMethod.POST)) {
                     login(ctx, request);
+                }
+                break;
+            case "/refresh":
+                if (requireMethod(ctx, method, HttpMethod.POST)) {
+                    refresh(ctx, request);
                 }
                 break;
             default:
@@ -144,6 +155,42 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
                 sendJson(ctx, HttpResponseStatus.UNAUTHORIZED, Map.of("error", "invalid credentials"), true);
             }
         });
+    }
+
+    /**
+     * {@code POST /refresh} with {@code Authorization: Bearer <token>}: 200 {@code {"token"}}, a fresh token for the
+     * same subject, or 401 {@code {"error"}} with a {@code WWW-Authenticate} challenge (RFC 6750 §3). The body, if
+     * any, is ignored; neither the answer nor the log ever contains the token.
+     */
+    private void refresh(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Optional<BearerToken> token;
+        try {
+            token = BearerToken.from(request.headers());
+        } catch (IllegalArgumentException e) {
+            refuseRenewal(ctx, e.getMessage(), "Bearer error=\"invalid_request\"");
+            return;
+        }
+        if (token.isEmpty()) {
+            refuseRenewal(ctx, "no token provided", "Bearer");
+            return;
+        }
+        LoginService.Renewal renewal = logins.renew(token.get().value());
+        if (renewal.renewed()) {
+            LOG.info("{} renewed a token over HTTP from {}", renewal.subject(), ctx.channel().remoteAddress());
+            sendJson(ctx, HttpResponseStatus.OK, Map.of("token", renewal.token()), true);
+        } else {
+            refuseRenewal(ctx, renewal.error(), "Bearer error=\"invalid_token\"");
+        }
+    }
+
+    private static void refuseRenewal(ChannelHandlerContext ctx, String error, String challenge) {
+        LOG.info("Refused a token renewal from {}: {}", ctx.channel().remoteAddress(), error);
+        FullHttpResponse response = response(HttpResponseStatus.UNAUTHORIZED, "application/json; charset=utf-8",
+                GSON.toJson(Map.of("error", error)).getBytes(StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void serveFile(ChannelHandlerContext ctx, String path) {

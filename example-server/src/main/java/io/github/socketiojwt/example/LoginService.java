@@ -1,12 +1,21 @@
 package io.github.socketiojwt.example;
 
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,17 +26,30 @@ import javax.crypto.SecretKey;
 
 /**
  * Checks credentials and issues HS256 tokens, off the Netty event loops: password hashing is slow on purpose.
- * Shared by {@code POST /login} and the {@code /public} namespace's {@code login} event.
+ * Shared by {@code POST /login} and the {@code /public} namespace's {@code login} event. Also renews the tokens it
+ * issued ({@code POST /refresh}), which is cheap and runs on the caller's thread.
  */
 final class LoginService implements AutoCloseable {
 
+    /** What {@code /refresh} answers for an expired token: jsonwebtoken's message, as the library sends it. */
+    static final String EXPIRED = "jwt expired";
+    /** What {@code /refresh} answers for any other token it will not renew; deliberately says no more. */
+    static final String INVALID = "invalid token";
+
     private static final int THREADS = 2;
     private static final int QUEUE = 64;
+    /** The library's default {@code maxTokenLength}: longer tokens are refused before any parsing. */
+    private static final int MAX_TOKEN_LENGTH = 8192;
+    private static final String ALGORITHM = "HS256";
+    /** Claims a renewal sets afresh or never carries over; every other claim is copied. */
+    private static final Set<String> REGISTERED = Set.of(Claims.ISSUER, Claims.SUBJECT, Claims.AUDIENCE,
+            Claims.EXPIRATION, Claims.NOT_BEFORE, Claims.ISSUED_AT, Claims.ID);
 
     private final Accounts accounts;
     private final SecretKey key;
     private final Duration tokenTtl;
     private final Clock clock;
+    private final JwtParser parser;
     private final ThreadPoolExecutor executor;
 
     LoginService(Accounts accounts, SecretKey key, Duration tokenTtl, Clock clock) {
@@ -35,6 +57,7 @@ final class LoginService implements AutoCloseable {
         this.key = key;
         this.tokenTtl = tokenTtl;
         this.clock = clock;
+        this.parser = Jwts.parser().verifyWith(key).clock(() -> Date.from(clock.instant())).build();
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUE), runnable -> {
@@ -70,10 +93,49 @@ final class LoginService implements AutoCloseable {
      * @return the compact JWS
      */
     String issue(String username) {
+        return issue(username, Map.of("username", username));
+    }
+
+    /**
+     * Renews a token this service issued: when it verifies (this key, HS256, a subject and an expiry, not expired,
+     * no leeway), signs a new one for the same subject with the same other claims and a fresh {@code iat} and
+     * {@code exp}. An expired token is never renewed: a client must renew before its token expires.
+     *
+     * @param token the compact JWS to renew
+     * @return the new token, or why there is none: {@value #EXPIRED} or {@value #INVALID}, never the token
+     */
+    Renewal renew(String token) {
+        Objects.requireNonNull(token, "token");
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            return Renewal.refused(INVALID);
+        }
+        Claims claims;
+        try {
+            Jws<Claims> jws = parser.parseSignedClaims(token);
+            if (!ALGORITHM.equals(jws.getHeader().getAlgorithm())) {
+                return Renewal.refused(INVALID);
+            }
+            claims = jws.getPayload();
+        } catch (ExpiredJwtException e) {
+            return Renewal.refused(EXPIRED);
+        } catch (JwtException | IllegalArgumentException e) { // jjwt's messages may quote the token: dropped
+            return Renewal.refused(INVALID);
+        }
+        String subject = claims.getSubject();
+        if (subject == null || subject.isEmpty() || claims.getExpiration() == null) {
+            return Renewal.refused(INVALID);
+        }
+        Map<String, Object> carried = new LinkedHashMap<>(claims);
+        carried.keySet().removeAll(REGISTERED);
+        return Renewal.issued(subject, issue(subject, carried));
+    }
+
+    /** Signs a token: {@code sub}, the other claims given, then {@code iat} and {@code exp} in seconds. */
+    private String issue(String subject, Map<String, ?> claims) {
         Instant now = clock.instant();
         return Jwts.builder()
-                .subject(username)
-                .claim("username", username)
+                .subject(subject)
+                .claims(claims)
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(tokenTtl)))
                 .signWith(key, Jwts.SIG.HS256)
@@ -83,5 +145,34 @@ final class LoginService implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+    }
+
+    /**
+     * The outcome of {@link #renew}: a new token and its subject, or a short reason fit for the client.
+     *
+     * @param subject the subject of the renewed token, {@code null} when refused
+     * @param token the new token, {@code null} when refused
+     * @param error why the token was not renewed, {@code null} when renewed
+     */
+    record Renewal(String subject, String token, String error) {
+
+        static Renewal issued(String subject, String token) {
+            return new Renewal(subject, token, null);
+        }
+
+        static Renewal refused(String error) {
+            return new Renewal(null, null, error);
+        }
+
+        /** @return whether a new token was issued */
+        boolean renewed() {
+            return token != null;
+        }
+
+        /** Never shows the token. */
+        @Override
+        public String toString() {
+            return renewed() ? "Renewal{subject=" + subject + "}" : "Renewal{error=" + error + "}";
+        }
     }
 }

@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The example server as a separate process with its default logging (slf4j-simple at INFO, to standard error, as
- * its {@code simplelogger.properties} configures it): after logins, failed logins and refused tokens, through every
- * route that takes one, neither a token nor a password nor the secret appears in what it printed.
+ * its {@code simplelogger.properties} configures it): after logins, failed logins, token renewals and refused
+ * tokens, through every route that takes one, neither a token nor a password nor the secret appears in what it
+ * printed.
  */
 class ExampleLoggingTest {
 
@@ -91,6 +92,14 @@ class ExampleLoggingTest {
                     .compact();
             secrets.addAll(List.of(token, signature(token), foreign, signature(foreign), expired, signature(expired)));
 
+            // POST /refresh: a good token, then every kind of refused one, in the Authorization header.
+            String renewed = refresh(url, "Bearer " + token, 200);
+            secrets.addAll(List.of(renewed, signature(renewed)));
+            for (String bad : List.of("Bearer " + GARBAGE_TOKEN, "Bearer " + foreign, "Bearer " + expired,
+                    "Basic " + GARBAGE_TOKEN, GARBAGE_TOKEN + " " + PASSWORD)) {
+                refresh(url, bad, 401);
+            }
+
             // Socket.IO, v4 only (never v2 and v4 on one server): /public logins, "/" authenticate with good and
             // bad tokens, /admin_hs refusing tokens in auth, in the query string and in the Authorization header.
             List<CompletableFuture<NodeClient.Result>> runs = new ArrayList<>();
@@ -140,6 +149,8 @@ class ExampleLoggingTest {
         assertTrue(printed.contains("alice logged in over /public"), printed);
         assertTrue(printed.contains("alice authenticated on /"), printed);
         assertTrue(printed.contains("Failed HTTP login"), printed);
+        assertTrue(printed.contains("alice renewed a token over HTTP"), printed);
+        assertTrue(printed.contains("Refused a token renewal"), printed);
         assertTrue(printed.contains("Refused a socket on / "), printed);
         Map<String, Integer> leaks = new LinkedHashMap<>();
         for (String secret : secrets) {
@@ -163,6 +174,14 @@ class ExampleLoggingTest {
         String token = GSON.fromJson(response.body(), Map.class).get("token").toString();
         assertFalse(token.isEmpty());
         return token;
+    }
+
+    private static String refresh(String url, String authorization, int expectedStatus) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/refresh"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), response.body());
+        return expectedStatus == 200 ? GSON.fromJson(response.body(), Map.class).get("token").toString() : null;
     }
 
     private static String signature(String token) {

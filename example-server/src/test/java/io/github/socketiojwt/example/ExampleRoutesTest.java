@@ -167,6 +167,44 @@ class ExampleRoutesTest {
         }
     }
 
+    // --- POST /refresh ----------------------------------------------------------------------------------------------
+
+    /**
+     * A socket connected with a short-lived token emits {@code authenticate} with the token {@code POST /refresh}
+     * gave for it: the server answers {@code authenticated}, {@code whoami} then answers the renewed claims, and the
+     * socket stays connected, in both modes, for both client versions and transports.
+     */
+    @ParameterizedTest(name = "v{0} {1} {2}")
+    @MethodSource("pairwise")
+    void aTokenFromRefreshRenewsAConnectedSocket(String version, String transport, String mode) throws Exception {
+        start(mode);
+        Instant now = Instant.now();
+        String first = signedToken("alice", now.minusSeconds(30), now.plusSeconds(60));
+        HttpResponse<String> refreshed = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/refresh"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + first)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        String renewed = (String) parse(refreshed.body()).get("token");
+        Map<String, Object> claims = payload(renewed);
+        assertTrue((Long) claims.get("exp") > (Long) payload(first).get("exp"), "a later expiry: " + claims);
+        assertEquals(List.of("exp", "iat", "sub", "username"), claims.keySet().stream().sorted().toList());
+        assertEquals("alice", claims.get("sub"));
+        assertEquals((long) TOKEN_TTL_S, (Long) claims.get("exp") - (Long) claims.get("iat"), claims.toString());
+
+        NodeClient alice = client(version, transport);
+        if ("handshake".equals(mode)) {
+            withToken(alice, version, first).waitFor("connect", WAIT);
+        } else {
+            authenticate(alice.waitFor("connect", WAIT), first);
+        }
+        NodeClient.Result r = authenticate(alice, renewed).emitWithAck("whoami").waitFor("ack:whoami", WAIT)
+                .sleep(LINGER_MS).run();
+        assertTrue(r.timeouts().isEmpty(), r.toString());
+        assertEquals(claims, r.first("ack:whoami").orElseThrow().firstArg(),
+                "the socket holds the renewed token: " + r);
+        assertFalse(r.has("unauthorized") || r.has("disconnect"), r.toString());
+    }
+
     // --- namespace / ----------------------------------------------------------------------------------------------
 
     /**
@@ -548,6 +586,13 @@ class ExampleRoutesTest {
                 .expiration(Date.from(now.plusSeconds(600)))
                 .signWith(Keys.hmacShaKeyFor(OTHER_SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256)
                 .compact();
+    }
+
+    /** A token signed with the server's secret, shaped like the ones /login issues. */
+    private static String signedToken(String username, Instant issuedAt, Instant expiry) {
+        return Jwts.builder().subject(username).claim("username", username).issuedAt(Date.from(issuedAt))
+                .expiration(Date.from(expiry))
+                .signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256).compact();
     }
 
     private static String expiredToken(String username) {

@@ -25,14 +25,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.SecretKey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example server end to end: HTTP with {@link HttpClient}, Socket.IO with the Java client (protocol v4). */
@@ -145,9 +152,140 @@ class ExampleServerTest {
 
     @Test
     void wrongMethodIs405() throws Exception {
-        HttpResponse<String> response = get("/login");
-        assertEquals(405, response.statusCode());
-        assertEquals("POST", response.headers().firstValue("Allow").orElseThrow());
+        for (String path : List.of("/login", "/refresh")) {
+            HttpResponse<String> response = get(path);
+            assertEquals(405, response.statusCode(), path);
+            assertEquals("POST", response.headers().firstValue("Allow").orElseThrow(), path);
+            assertEquals("{\"error\":\"method not allowed\"}", response.body(), path);
+        }
+        HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/refresh"))
+                .timeout(Duration.ofSeconds(WAIT_S)).header("Authorization", "Bearer " + login("alice", "wonderland"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, delete.statusCode());
+        assertFalse(delete.body().contains("token"), delete.body());
+    }
+
+    // --- POST /refresh ------------------------------------------------------------------------------------------
+
+    @Test
+    void refreshIssuesAFreshTokenForTheSameSubjectWithTheSameClaims() throws Exception {
+        Instant now = Instant.now();
+        String loginToken = token(now.minusSeconds(600), now.plusSeconds(60), "alice", Map.of("username", "alice"));
+        String teamToken = token(now.minusSeconds(600), now.plusSeconds(60), "bob",
+                Map.of("username", "bob", "team", "red"));
+
+        Map<String, Map<String, Object>> expected = Map.of(
+                loginToken, Map.of("sub", "alice", "username", "alice"),
+                teamToken, Map.of("sub", "bob", "username", "bob", "team", "red"));
+        for (Map.Entry<String, Map<String, Object>> entry : expected.entrySet()) {
+            HttpResponse<String> response = refresh("Bearer " + entry.getKey());
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            JsonObject body = json(response);
+            assertEquals(List.of("token"), List.copyOf(body.keySet()), response.body());
+            String renewed = body.get("token").getAsString();
+            assertNotEquals(entry.getKey(), renewed);
+
+            Claims claims = verify(renewed);
+            Map<String, Object> carried = new HashMap<>(claims);
+            carried.keySet().removeAll(List.of("iat", "exp"));
+            assertEquals(entry.getValue(), carried, "the same subject and custom claims: " + claims);
+            assertEquals(3600, (claims.getExpiration().getTime() - claims.getIssuedAt().getTime()) / 1000,
+                    "a fresh lifetime of --token-ttl-s (default 3600): " + claims);
+            assertTrue(Math.abs(claims.getIssuedAt().toInstant().getEpochSecond() - now.getEpochSecond()) < 60,
+                    "a fresh iat: " + claims);
+        }
+        String fromLogin = login("alice", "wonderland");
+        HttpResponse<String> again = refresh("bearer " + fromLogin);
+        assertEquals(200, again.statusCode(), "the scheme is case-insensitive: " + again.body());
+        assertEquals("alice", verify(json(again).get("token").getAsString()).getSubject());
+    }
+
+    @Test
+    void refreshRefusesMissingMalformedExpiredForgedAndGarbageTokensWith401() throws Exception {
+        Instant now = Instant.now();
+        String expired = token(now.minusSeconds(7200), now.minusSeconds(3600), "alice", Map.of("username", "alice"));
+        String justExpired = token(now.minusSeconds(60), now.minusSeconds(1), "alice", Map.of());
+        String forged = Jwts.builder().subject("alice").expiration(Date.from(now.plusSeconds(600)))
+                .signWith(Keys.hmacShaKeyFor("another secret, not the server's: 0123456789".getBytes(
+                        StandardCharsets.UTF_8)), Jwts.SIG.HS256).compact();
+        String withoutExp = Jwts.builder().subject("alice").signWith(key(), Jwts.SIG.HS256).compact();
+        String withoutSub = Jwts.builder().claim("username", "alice").expiration(Date.from(now.plusSeconds(600)))
+                .signWith(key(), Jwts.SIG.HS256).compact();
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String unsigned = b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(GSON.toJson(Map.of("sub", "alice", "exp", now.getEpochSecond() + 600))
+                        .getBytes(StandardCharsets.UTF_8)) + ".";
+
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("Bearer " + expired, "jwt expired");
+        cases.put("Bearer " + justExpired, "jwt expired");
+        cases.put("Bearer " + forged, "invalid token");
+        cases.put("Bearer " + withoutExp, "invalid token");
+        cases.put("Bearer " + withoutSub, "invalid token");
+        cases.put("Bearer " + unsigned, "invalid token");
+        cases.put("Bearer garbage-that-is-no-token", "invalid token");
+        cases.put("Bearer", "Format is Authorization: Bearer [token]");
+        cases.put("Bearer two tokens", "Format is Authorization: Bearer [token]");
+        cases.put("Basic YWxpY2U6d29uZGVybGFuZA==", "Format is Authorization: Bearer [token]");
+        cases.put(expired, "Format is Authorization: Bearer [token]");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse<String> response = refresh(c.getKey());
+            String what = c.getValue() + " for " + c.getKey().substring(0, Math.min(40, c.getKey().length()));
+            assertRefused(response, c.getValue(), what);
+            assertTrue(response.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer error="),
+                    what);
+        }
+
+        HttpResponse<String> missing = refresh(null);
+        assertRefused(missing, "no token provided", "no Authorization header");
+        assertEquals("Bearer", missing.headers().firstValue("WWW-Authenticate").orElseThrow());
+
+        HttpResponse<String> twoHeaders = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/refresh"))
+                .timeout(Duration.ofSeconds(WAIT_S)).header("Authorization", "Bearer " + login("alice", "wonderland"))
+                .header("Authorization", "Bearer " + forged).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertRefused(twoHeaders, "Format is Authorization: Bearer [token]", "two Authorization headers");
+    }
+
+    @Test
+    void requestsWithHeadersBeyondNettysLimitAre400() throws Exception {
+        String huge = "Bearer " + "x".repeat(9000);
+        HttpResponse<String> refreshed = refresh(huge);
+        assertEquals(400, refreshed.statusCode(), refreshed.body());
+        assertEquals("{\"error\":\"malformed or too large request\"}", refreshed.body());
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .timeout(Duration.ofSeconds(WAIT_S)).header("Content-Type", "application/json")
+                .header("X-Padding", "x".repeat(9000))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"wonderland\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, login.statusCode(), login.body());
+    }
+
+    /** The server's side of renewal: a connected socket emits {@code authenticate} with the token /refresh gave. */
+    @Test
+    void aRefreshedTokenRenewsAConnectedSocket() throws Exception {
+        Instant now = Instant.now();
+        String shortLived = token(now, now.plusSeconds(30), "alice", Map.of("username", "alice"));
+        Socket alice = socket(base, "/", Map.of("token", shortLived));
+        CompletableFuture<Object[]> connected = once(alice, Socket.EVENT_CONNECT);
+        alice.connect();
+        await(connected);
+
+        HttpResponse<String> response = refresh("Bearer " + shortLived);
+        assertEquals(200, response.statusCode(), response.body());
+        String renewed = json(response).get("token").getAsString();
+        CompletableFuture<Object[]> authenticated = once(alice, "authenticated");
+        alice.emit("authenticate", new JSONObject(Map.of("token", renewed)));
+        await(authenticated);
+
+        CompletableFuture<Object[]> whoami = new CompletableFuture<>();
+        alice.emit("whoami", new Object[] {new JSONObject()}, whoami::complete);
+        JSONObject claims = (JSONObject) await(whoami)[0];
+        assertEquals(verify(renewed).getExpiration().toInstant().getEpochSecond(), claims.getLong("exp"),
+                "the socket now holds the renewed token: " + claims);
+        assertTrue(alice.connected());
     }
 
     // --- Socket.IO ----------------------------------------------------------------------------------------------
@@ -311,6 +449,37 @@ class ExampleServerTest {
         HttpResponse<String> response = postJson(GSON.toJson(Map.of("username", username, "password", password)));
         assertEquals(200, response.statusCode(), response.body());
         return json(response).get("token").getAsString();
+    }
+
+    private static HttpResponse<String> refresh(String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/refresh"))
+                .timeout(Duration.ofSeconds(WAIT_S)).POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A 401 whose body is exactly {@code {"error": message}}, not cached, and never echoes a token. */
+    private static void assertRefused(HttpResponse<String> response, String message, String what) {
+        assertEquals(401, response.statusCode(), what + ": " + response.body());
+        assertEquals(GSON.toJson(Map.of("error", message)), response.body(), what);
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow(), what);
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), what);
+    }
+
+    private static SecretKey key() {
+        return Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A token signed with the server's secret, as /login signs them, with the given times and claims. */
+    private static String token(Instant issuedAt, Instant expiry, String subject, Map<String, ?> claims) {
+        return Jwts.builder().subject(subject).claims(claims).issuedAt(Date.from(issuedAt))
+                .expiration(Date.from(expiry)).signWith(key(), Jwts.SIG.HS256).compact();
+    }
+
+    private static Claims verify(String token) {
+        return Jwts.parser().verifyWith(key()).build().parseSignedClaims(token).getPayload();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
