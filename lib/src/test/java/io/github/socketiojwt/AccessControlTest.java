@@ -300,4 +300,32 @@ class AccessControlTest {
             assertTrue(sids(admin, "chan:news").isEmpty(), "a new authentication starts with no guarded room");
         }
     }
+
+    /** The README's snippet, as written there: publish to listed channels, subscribe through joinRoom. */
+    @Test
+    void theReadmeSeedScenariosRunAsDocumented() {
+        TestServer readme = TestServer.start(server -> {
+            SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).accessRules(RULES).build())
+                    .install(server);
+            server.addEventListener("publish", Map.class, (client, message, ack) ->
+                    server.getRoomOperations("chan:" + message.get("channel")).sendEvent("message", message));
+            server.addEventListener("subscribe", String.class, (client, channel, ack) ->
+                    ack.sendAckData(SocketIoJwt.joinRoom(client, "chan:" + channel) ? "ok" : "forbidden"));
+        });
+        try (JavaClient alice = JavaClient.connect(readme.url(), "/", Map.of("token", token("alice", "user",
+                List.of("news"))), null, null).listen("message", "forbidden")) {
+            alice.awaitOrFail("connect", WAIT);
+            alice.emitWithAck("subscribe", "news");
+            assertEquals("ok", nth(alice, "ack:subscribe", 1).arg(0));
+            alice.emitWithAck("subscribe", "sport");
+            assertEquals("forbidden", nth(alice, "ack:subscribe", 2).arg(0));
+            alice.emit("publish", Map.of("channel", "news", "text", "hello"));
+            assertEquals(Map.of("channel", "news", "text", "hello"), alice.awaitOrFail("message", WAIT).arg(0));
+            alice.emit("publish", Map.of("channel", "sport", "text", "nope"));
+            assertEquals("publish", ((Map<?, ?>) ((Map<?, ?>) alice.awaitOrFail("forbidden", WAIT).arg(0))
+                    .get("data")).get("event"));
+        } finally {
+            readme.close();
+        }
+    }
 }
