@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -20,7 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
 /**
@@ -32,11 +33,18 @@ final class TokenVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(TokenVerifier.class);
 
-    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+    /** The JCA names of the HMAC algorithms, for the static-key fast path. */
+    private static final Map<String, String> HMAC_JCA = Map.of("HS256", "HmacSHA256", "HS384", "HmacSHA384",
+            "HS512", "HmacSHA512");
 
     private final JwtAuthOptions options;
     private final Set<String> staticAlgorithms;
     private final Set<String> resolverAlgorithms;
+    /**
+     * One initialised {@link Mac} per thread and algorithm for the static HMAC key: built once, reset by every
+     * {@code doFinal}, so that checking a MAC costs the hashing alone. Empty for other keys.
+     */
+    private final Map<String, ThreadLocal<Mac>> staticMacs;
 
     TokenVerifier(JwtAuthOptions options) {
         this.options = options;
@@ -44,6 +52,34 @@ final class TokenVerifier {
                 : KeyAlgorithms.algorithmsFor(options.key(), options.weakHmacAllowed());
         this.resolverAlgorithms = options.keyResolver() == null ? Set.of()
                 : Set.copyOf(options.keyResolver().acceptedAlgorithms());
+        this.staticMacs = staticMacs(options);
+    }
+
+    /**
+     * The per-thread MACs of a static HMAC key, for the algorithms it is strong enough for (RFC 7518 §3.2, as jjwt
+     * checks them); none for weak keys allowed by {@code insecurelyAllowWeakHmacSecret()}, which take jjwt's path.
+     */
+    private static Map<String, ThreadLocal<Mac>> staticMacs(JwtAuthOptions options) {
+        Key key = options.key();
+        if (!(key instanceof SecretKey) || options.weakHmacAllowed()) {
+            return Map.of();
+        }
+        Map<String, ThreadLocal<Mac>> macs = new java.util.HashMap<>();
+        for (String algorithm : KeyAlgorithms.algorithmsFor(key, false)) {
+            String jca = HMAC_JCA.get(algorithm);
+            if (jca != null) {
+                macs.put(algorithm, ThreadLocal.withInitial(() -> {
+                    try {
+                        Mac mac = Mac.getInstance(jca);
+                        mac.init(key);
+                        return mac;
+                    } catch (java.security.GeneralSecurityException e) {
+                        throw new IllegalStateException(jca + " is not available", e);
+                    }
+                }));
+            }
+        }
+        return Map.copyOf(macs);
     }
 
     /**
@@ -69,8 +105,7 @@ final class TokenVerifier {
         String headerPart = token.substring(0, first);
         String payloadPart = token.substring(first + 1, second);
         String signaturePart = token.substring(second + 1);
-        if (headerPart.isEmpty() || payloadPart.isEmpty() || !BASE64URL.matcher(headerPart).matches()
-                || !BASE64URL.matcher(payloadPart).matches() || !BASE64URL.matcher(signaturePart).matches()) {
+        if (first == 0 || second == first + 1 || !isBase64Url(token)) {
             throw new UnauthorizedException(ErrorCode.TOKEN_MALFORMED, "invalid token");
         }
         Map<String, Object> header;
@@ -131,9 +166,12 @@ final class TokenVerifier {
         } catch (IllegalArgumentException e) {
             throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
         }
+        ThreadLocal<Mac> staticMac = key == options.key() ? staticMacs.get(decoded.algorithm) : null;
         boolean valid;
         try {
-            valid = algorithm.verify(new SignatureCheck(decoded.signingInput, key, signature));
+            valid = staticMac != null
+                    ? MessageDigest.isEqual(staticMac.get().doFinal(decoded.signingInput), signature) // constant time
+                    : algorithm.verify(new SignatureCheck(decoded.signingInput, key, signature));
         } catch (io.jsonwebtoken.security.SecurityException | IllegalArgumentException e) {
             log.debug("signature check refused the key or the signature: {}", e.getClass().getSimpleName());
             throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
@@ -273,6 +311,18 @@ final class TokenVerifier {
                 throw new UnauthorizedException(ErrorCode.TOKEN_EXPIRED, "jwt expired");
             }
         }
+    }
+
+    /** Whether every character but the two dots is of the base64url alphabet (RFC 4648 §5, no padding). */
+    private static boolean isBase64Url(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String base64UrlText(String part) {
