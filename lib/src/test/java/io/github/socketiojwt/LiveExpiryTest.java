@@ -104,6 +104,29 @@ class LiveExpiryTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/", "/admin"})
+    void aRenewalWithABadTokenIsRefusedAndTakesTheSocketOutAtOnce(String namespace) {
+        Map<String, Object> auth = "/".equals(namespace) ? Map.of("token", TestTokens.token("alice")) : null;
+        try (JavaClient client = JavaClient.connect(server.url(), namespace, auth, null, null)) {
+            client.awaitOrFail("connect", WAIT);
+            if (auth == null) {
+                client.emit("authenticate", Map.of("token", TestTokens.token("alice")));
+                client.awaitOrFail("authenticated", WAIT);
+            }
+            client.emit("authenticate", Map.of("token", TestTokens.tampered("alice")));
+            assertEquals(Map.of("message", "invalid signature", "data", Map.of("message", "invalid signature",
+                    "code", "invalid_token", "type", "UnauthorizedError")),
+                    client.awaitOrFail("unauthorized", WAIT).arg(0));
+            client.awaitOrFail("disconnect", WAIT);
+            int before = server.appCalls("event " + namespace + " echo").size();
+            client.emit("echo", "after a bad renewal");
+            assertEquals(before, server.appCalls("event " + namespace + " echo").size());
+            assertEquals(1, server.appCalls("disconnect " + namespace + " ").size(), "the application saw it leave");
+            assertEquals(java.util.List.of(), renewed);
+        }
+    }
+
     @Test
     void aRenewalForAnotherSubjectIsRefusedAndDisconnects() {
         try (JavaClient client = JavaClient.connect(server.url(), "/admin", null, null, null)) {
