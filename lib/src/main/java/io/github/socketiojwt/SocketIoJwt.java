@@ -1,11 +1,16 @@
 package io.github.socketiojwt;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.transport.NamespaceClient;
+import io.github.socketiojwt.internal.GuardInitializer;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -86,13 +91,9 @@ public final class SocketIoJwt {
     public static boolean deauthenticate(SocketIOClient client, Deauthentication action) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(action, "action");
-        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
-            return false;
-        }
-        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
-                (com.corundumstudio.socketio.transport.NamespaceClient) client;
-        return io.github.socketiojwt.internal.GuardInitializer.deauthenticate(namespaceClient.getBaseClient(),
-                namespaceClient.getNamespace().getName(), action);
+        NamespaceClient socket = namespaceClient(client);
+        return socket != null && GuardInitializer.deauthenticate(socket.getBaseClient(),
+                socket.getNamespace().getName(), action);
     }
 
     /**
@@ -119,18 +120,16 @@ public final class SocketIoJwt {
      *         the token is refused, or {@link IllegalStateException} when the socket is neither quarantined nor
      *         authenticated on a protected namespace
      */
-    public static java.util.concurrent.CompletionStage<JwtPrincipal> authenticate(SocketIOClient client,
+    public static CompletionStage<JwtPrincipal> authenticate(SocketIOClient client,
             String token) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(token, "token");
-        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
-            return java.util.concurrent.CompletableFuture.failedFuture(
+        NamespaceClient socket = namespaceClient(client);
+        if (socket == null) {
+            return CompletableFuture.failedFuture(
                     new IllegalStateException("not a netty-socketio socket: " + client.getClass().getName()));
         }
-        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
-                (com.corundumstudio.socketio.transport.NamespaceClient) client;
-        return io.github.socketiojwt.internal.GuardInitializer.authenticate(namespaceClient.getBaseClient(),
-                namespaceClient.getNamespace().getName(), token);
+        return GuardInitializer.authenticate(socket.getBaseClient(), socket.getNamespace().getName(), token);
     }
 
     /**
@@ -171,13 +170,9 @@ public final class SocketIoJwt {
     public static boolean joinRoom(SocketIOClient client, String room) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(room, "room");
-        if (!(client instanceof com.corundumstudio.socketio.transport.NamespaceClient)) {
-            return false;
-        }
-        com.corundumstudio.socketio.transport.NamespaceClient namespaceClient =
-                (com.corundumstudio.socketio.transport.NamespaceClient) client;
-        return io.github.socketiojwt.internal.GuardInitializer.joinRoom(namespaceClient.getBaseClient(),
-                namespaceClient.getNamespace().getName(), room);
+        NamespaceClient socket = namespaceClient(client);
+        return socket != null && GuardInitializer.joinRoom(socket.getBaseClient(), socket.getNamespace().getName(),
+                room);
     }
 
     /**
@@ -196,7 +191,7 @@ public final class SocketIoJwt {
      * @param data the event's arguments
      * @return how many sockets it was sent to
      */
-    public static int sendToRoom(com.corundumstudio.socketio.SocketIONamespace namespace, String room,
+    public static int sendToRoom(SocketIONamespace namespace, String room,
             java.util.function.Predicate<JwtPrincipal> audience, String event, Object... data) {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(room, "room");
@@ -211,6 +206,11 @@ public final class SocketIoJwt {
             }
         }
         return sent;
+    }
+
+    /** netty-socketio's own socket class, which the library's state is keyed by; null for anything else. */
+    private static NamespaceClient namespaceClient(SocketIOClient client) {
+        return client instanceof NamespaceClient ? (NamespaceClient) client : null;
     }
 
     /**

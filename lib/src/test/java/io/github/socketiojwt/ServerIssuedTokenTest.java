@@ -73,7 +73,8 @@ class ServerIssuedTokenTest {
                         } else {
                             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                             outcomes.add("failed " + (cause instanceof UnauthorizedException
-                                    ? ((UnauthorizedException) cause).errorCode().wireCode() : cause.getClass().getName()));
+                                    ? ((UnauthorizedException) cause).errorCode().wireCode()
+                                    : cause.getClass().getName()));
                         }
                     });
                 });
@@ -150,8 +151,8 @@ class ServerIssuedTokenTest {
             raw.await(p -> p.startsWith("43/admin,5"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
             assertEquals(List.of("/admin principal=false"), logins);
             assertTrue(server.appCalls("event").isEmpty(), server.appCalls().toString());
-            assertFalse(raw.received().stream().anyMatch(p -> p.contains("echo-response") || p.startsWith("43/admin,6")),
-                    raw.received().toString());
+            assertFalse(raw.received().stream().anyMatch(p -> p.contains("echo-response")
+                    || p.startsWith("43/admin,6")), raw.received().toString());
             UUID sid = UUID.fromString(raw.sid());
             assertTrue(server.server().getNamespace("/admin").getAllClients().stream()
                     .noneMatch(c -> c.getSessionId().equals(sid)));

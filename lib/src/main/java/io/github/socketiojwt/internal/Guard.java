@@ -669,19 +669,28 @@ public final class Guard {
         kick(session, auth);
     }
 
-    private void onAuthenticateEvent(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
-            Packet packet) {
-        boolean renewal;
+    /**
+     * Starts verifying a token for a socket: a quarantined one stops its timer and waits in VERIFYING; an
+     * authenticated one stays authenticated while its renewal is verified.
+     *
+     * @return false for a first authentication, true for a renewal, null when the socket can do neither
+     */
+    private static Boolean startVerification(NamespaceAuth auth) {
         synchronized (auth) {
             if (auth.phase == NamespaceAuth.Phase.QUARANTINED) {
                 auth.cancelTimer();
                 auth.phase = NamespaceAuth.Phase.VERIFYING;
-                renewal = false;
-            } else if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
-                renewal = true;
-            } else {
-                return;
+                return false;
             }
+            return auth.phase == NamespaceAuth.Phase.AUTHENTICATED ? Boolean.TRUE : null;
+        }
+    }
+
+    private void onAuthenticateEvent(Session session, NamespaceAuth auth, Namespace ns, TokenAuthenticator policy,
+            Packet packet) {
+        Boolean renewal = startVerification(auth);
+        if (renewal == null) {
+            return;
         }
         List<Object> args = packet.getData();
         Object data = args == null || args.isEmpty() ? null : args.get(0);
@@ -720,19 +729,11 @@ public final class Guard {
             return CompletableFuture.failedFuture(new IllegalStateException("the socket is not connected to "
                     + display(namespace) + ", or that namespace is not protected"));
         }
-        boolean renewal;
-        synchronized (auth) {
-            if (auth.phase == NamespaceAuth.Phase.QUARANTINED) {
-                auth.cancelTimer();
-                auth.phase = NamespaceAuth.Phase.VERIFYING;
-                renewal = false;
-            } else if (auth.phase == NamespaceAuth.Phase.AUTHENTICATED) {
-                renewal = true;
-            } else {
-                return CompletableFuture.failedFuture(new IllegalStateException("the socket is " 
-                        + auth.phase.name().toLowerCase(java.util.Locale.ROOT) + " on " + display(namespace)
-                        + " (expected: quarantined or authenticated)"));
-            }
+        Boolean renewal = startVerification(auth);
+        if (renewal == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the socket is "
+                    + auth.phase.name().toLowerCase(java.util.Locale.ROOT) + " on " + display(namespace)
+                    + " (expected: quarantined or authenticated)"));
         }
         CompletableFuture<JwtPrincipal> result = new CompletableFuture<>();
         Map<String, Object> issued = Map.of("token", token);
