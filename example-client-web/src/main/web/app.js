@@ -1,5 +1,5 @@
-// Wires the page: the services (auth.js, socket.js, socketAuth.js, tokenRenewal.js) do the work, this module only
-// shows it.
+// Wires the page: the services (auth.js, socket.js, socketAuth.js, tokenRenewal.js, rooms.js) do the work, this
+// module only shows it.
 // Received text is only ever set with textContent, never parsed as HTML.
 
 import { io } from './vendor/socket.io.esm.min.js';
@@ -7,7 +7,8 @@ import { createAuth } from './auth.js';
 import { createSocketFactory } from './socket.js';
 import { createSocketAuth } from './socketAuth.js';
 import { createTokenRenewal } from './tokenRenewal.js';
-import { describe, humanMessage, isExpiry } from './errors.js';
+import { createRooms } from './rooms.js';
+import { describe, humanMessage, isExpiry, roomMessage } from './errors.js';
 
 const MAX_CHAT_MESSAGES = 200;
 
@@ -15,6 +16,7 @@ const auth = createAuth({ io });
 const sockets = createSocketFactory({ io, auth });
 const socketAuth = createSocketAuth({ sockets });
 const renewal = createTokenRenewal({ auth, socketAuth });
+const rooms = createRooms({ auth, socketAuth });
 
 const byId = (id) => document.getElementById(id);
 const view = {
@@ -37,6 +39,14 @@ const view = {
   renewalError: byId('renewal-error'),
   reconnect: byId('reconnect'),
   logout: byId('logout'),
+  rooms: byId('rooms'),
+  roomsNone: byId('rooms-none'),
+  roomTryForm: byId('room-try-form'),
+  roomOther: byId('room-other'),
+  roomTry: byId('room-try'),
+  roomTryChat: byId('room-try-chat'),
+  roomStatus: byId('room-status'),
+  chatRoom: byId('chat-room'),
   chatForm: byId('chat-form'),
   chatInput: byId('chat-input'),
   chatSend: byId('chat-send'),
@@ -49,6 +59,8 @@ const view = {
 let sessionExpired = false;
 let loginInFlight = false;
 let expiryTimer = null;
+/** The channels #rooms and #chat-room show, as JSON: what renderRooms last drew. */
+let renderedRooms = '';
 
 // ---- rendering -------------------------------------------------------------------------------------------
 
@@ -61,7 +73,13 @@ function render() {
   view.connectionState.textContent = socketAuth.state;
   view.connectionState.dataset.state = socketAuth.state;
   view.reconnect.hidden = !signedIn || socketAuth.active;
-  view.chatSend.disabled = socketAuth.state !== 'authenticated';
+  const authenticated = socketAuth.state === 'authenticated';
+  view.chatSend.disabled = !authenticated;
+  view.roomTry.disabled = !authenticated;
+  view.roomTryChat.disabled = !authenticated;
+  for (const button of view.rooms.querySelectorAll('button')) {
+    button.disabled = !authenticated;
+  }
   const error = socketAuth.lastError;
   view.lastError.textContent = error ? describe(error) : '';
   view.lastErrorBox.hidden = !error;
@@ -93,8 +111,68 @@ function renewalProblem(error, retryAt) {
   return `Automatic renewal failed: ${humanMessage(error)} ${next}`;
 }
 
-function addChatMessage({ from, text }) {
+/** The channels the token lists, each with a Join or Leave button, and the chat's choice of recipients. */
+function renderRooms() {
+  const allowed = rooms.allowed;
+  const joined = rooms.joined;
+  const shown = JSON.stringify([allowed, joined]);
+  if (shown !== renderedRooms) { // redrawn only when they change: a renewal usually changes nothing
+    renderedRooms = shown;
+    view.rooms.replaceChildren(...allowed.map((room) => roomItem(room, joined.includes(room))));
+    const selected = view.chatRoom.value;
+    const everyone = new Option('Everyone', '');
+    view.chatRoom.replaceChildren(everyone, ...joined.map((room) => new Option(`#${room}`, room)));
+    view.chatRoom.value = joined.includes(selected) ? selected : '';
+  }
+  view.roomsNone.hidden = allowed.length > 0 || auth.token() === null;
+  render();
+}
+
+function roomItem(room, joined) {
   const item = document.createElement('li');
+  item.dataset.room = room;
+  item.dataset.joined = String(joined);
+  const name = document.createElement('span');
+  name.className = 'room-name';
+  name.textContent = room;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'secondary';
+  button.dataset.room = room;
+  button.dataset.action = joined ? 'leave' : 'join';
+  button.textContent = joined ? 'Leave' : 'Join';
+  button.setAttribute('aria-label', `${button.textContent} ${room}`);
+  item.append(name, button);
+  return item;
+}
+
+/** What became of a channel request, or what the server refused on its own, in #room-status. */
+function showRoomOutcome(action, result) {
+  view.roomStatus.textContent = roomMessage(action, result);
+  view.roomStatus.dataset.outcome = roomOutcome(action, result);
+}
+
+function roomOutcome(action, result) {
+  if (result.ok) {
+    return { join: 'joined', leave: 'left' }[action] ?? 'sent';
+  }
+  return result.error === 'forbidden' || action === 'removed' || action === 'event' ? 'forbidden' : 'error';
+}
+
+function clearRoomOutcome() {
+  view.roomStatus.textContent = '';
+  view.roomStatus.dataset.outcome = '';
+}
+
+function addChatMessage({ from, text, room }) {
+  const item = document.createElement('li');
+  if (typeof room === 'string') {
+    const channel = document.createElement('span');
+    channel.className = 'room';
+    channel.textContent = `[${room}] `;
+    item.dataset.room = room;
+    item.append(channel);
+  }
   const name = document.createElement('strong');
   name.textContent = String(from);
   item.append(name, `: ${String(text)}`);
@@ -133,6 +211,7 @@ function endSession(reason) {
   socketAuth.stop();
   auth.logout(reason);
   view.chatLog.replaceChildren();
+  clearRoomOutcome();
   render();
 }
 
@@ -229,6 +308,11 @@ socketAuth.on('chat', (message) => {
     addChatMessage(message);
   }
 });
+rooms.addEventListener('change', renderRooms);
+rooms.addEventListener('forbidden', (event) => {
+  const { action, room, message } = event.detail;
+  showRoomOutcome(action, { ok: false, room, error: 'forbidden', message });
+});
 
 view.loginForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -247,10 +331,41 @@ view.reconnect.addEventListener('click', () => startSession());
 view.chatForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = view.chatInput.value.trim();
-  if (text !== '' && socketAuth.emit('chat', { text })) {
+  const room = view.chatRoom.value || null;
+  if (text !== '' && socketAuth.state === 'authenticated') {
     view.chatInput.value = '';
+    rooms.send(text, room).then((result) => {
+      if (!result.ok) {
+        showRoomOutcome('chat', result);
+      }
+    });
   }
   view.chatInput.focus();
+});
+
+view.rooms.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-room]');
+  if (button === null) {
+    return;
+  }
+  const { room, action } = button.dataset;
+  const result = await (action === 'leave' ? rooms.leave(room) : rooms.join(room));
+  showRoomOutcome(action, result);
+});
+
+view.roomTryForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const room = view.roomOther.value.trim();
+  if (room !== '') {
+    showRoomOutcome('join', await rooms.join(room));
+  }
+});
+
+view.roomTryChat.addEventListener('click', async () => {
+  const room = view.roomOther.value.trim();
+  if (room !== '') {
+    showRoomOutcome('chat', await rooms.send(`Hello, ${room}!`, room));
+  }
 });
 
 // ---- start -----------------------------------------------------------------------------------------------
@@ -265,4 +380,4 @@ sockets.mode().then(
 );
 setInterval(tick, 1000);
 startSession(); // a token kept from an earlier visit: straight back in, if it has not expired
-render();
+renderRooms();

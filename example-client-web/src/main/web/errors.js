@@ -116,3 +116,45 @@ export function fromUnauthorized(payload) {
     network: false,
   };
 }
+
+/** Words for the refusals of the chat channels (rooms.js), by action. */
+const FORBIDDEN = {
+  join: (room) => `you may not join “${room}”. Your token's channels claim does not list it, so the server`
+    + ' refused.',
+  chat: (room) => `the server refused your message to “${room}”. Your token's channels claim does not list that`
+    + ' channel.',
+  removed: (room) => `you are no longer in “${room}”. Your renewed token does not list it, so the server took you`
+    + ' out.',
+  event: () => 'the server refused a message.',
+};
+
+const ROOM_ERRORS = {
+  'not joined': (room) => `Join “${room}” before writing there.`,
+  'invalid room': () => 'That is not a channel name.',
+  not_connected: () => 'Not connected yet. Please wait a moment.',
+  timeout: () => BY_CODE.timeout,
+};
+
+/**
+ * A sentence for the outcome of a chat channel request (`join`, `leave`, `chat`) or for a refusal the server sent
+ * on its own (`removed`, `event`).
+ *
+ * @param {'join'|'leave'|'chat'|'removed'|'event'} action what was asked, or what happened
+ * @param {{ok?: boolean, room?: string|null, error?: string, message?: string}} result the outcome (rooms.js)
+ * @returns {string} one or two sentences, never empty; a refusal by the server's access rules reads
+ *     `Forbidden (<the server's message>): …`
+ */
+export function roomMessage(action, { ok = false, room = null, error, message } = {}) {
+  const name = room ?? 'everyone';
+  if (ok) {
+    return { join: `Joined “${name}”.`, leave: `Left “${name}”.` }[action] ?? `Sent to “${name}”.`;
+  }
+  if (error === 'forbidden' || action === 'removed' || action === 'event') {
+    const what = (FORBIDDEN[action] ?? FORBIDDEN.event)(name);
+    return `Forbidden${message ? ` (${message})` : ''}: ${what}`;
+  }
+  if (Object.hasOwn(ROOM_ERRORS, error)) {
+    return ROOM_ERRORS[error](name);
+  }
+  return `The server refused (${error || 'no answer'}).`;
+}

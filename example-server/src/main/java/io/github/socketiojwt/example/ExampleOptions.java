@@ -52,8 +52,13 @@ public final class ExampleOptions {
             "                      Prefer JWT_SECRET: command lines are visible to other local users.",
             "  --timeout-ms N      authenticate mode: time a socket has to authenticate (default 5000)",
             "  --token-ttl-s N     lifetime of the tokens POST /login and /refresh issue, in seconds (default 3600)",
-            "  --user NAME:PASS    an account (repeatable); default: one 'demo' account with a random",
-            "                      password, printed once at startup",
+            "  --user NAME:PASS[:CHANNELS]",
+            "                      an account (repeatable) and the chat channels it may join, comma-separated: at",
+            "                      most " + Channels.MAX_PER_ACCOUNT + " names of " + Channels.NAME_RULE + ",",
+            "                      put in its tokens' 'channels' claim. A password that contains ':' needs the list,",
+            "                      even empty: --user alice:pass:word: . Default: one 'demo' account with a random",
+            "                      password, printed once at startup, and the channels " + String.join(" and ",
+                    Channels.DEMO),
             "",
             "Verifying tokens from another issuer (POST /login and /refresh keep issuing HS256 tokens):",
             "  --public-key-file F verify with this PEM public key (RSA, EC, Ed25519) instead of the secret",
@@ -72,10 +77,11 @@ public final class ExampleOptions {
     private final Duration tokenTtl;
     private final Verification verification;
     private final Map<String, String> users;
+    private final Map<String, List<String>> channels;
     private final boolean help;
 
     private ExampleOptions(int port, String host, AuthMode mode, byte[] secret, Duration timeout, Duration tokenTtl,
-            Map<String, String> users, boolean help, Verification verification) {
+            UserList accounts, boolean help, Verification verification) {
         this.verification = verification;
         this.port = port;
         this.host = host;
@@ -83,7 +89,8 @@ public final class ExampleOptions {
         this.secret = secret;
         this.timeout = timeout;
         this.tokenTtl = tokenTtl;
-        this.users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
+        this.users = Collections.unmodifiableMap(new LinkedHashMap<>(accounts.passwords));
+        this.channels = Collections.unmodifiableMap(new LinkedHashMap<>(accounts.channels));
         this.help = help;
     }
 
@@ -101,7 +108,7 @@ public final class ExampleOptions {
         Objects.requireNonNull(env, "env");
         if (Arrays.asList(args).contains("--help")) {
             return new ExampleOptions(DEFAULT_PORT, DEFAULT_HOST, AuthMode.HANDSHAKE, null, Duration.ofMillis(5000),
-                    Duration.ofSeconds(3600), Map.of(), true, Verification.NONE);
+                    Duration.ofSeconds(3600), new UserList(), true, Verification.NONE);
         }
         int port = DEFAULT_PORT;
         String envPort = env.get("PORT");
@@ -117,7 +124,7 @@ public final class ExampleOptions {
         AuthMode mode = AuthMode.HANDSHAKE;
         int timeoutMs = 5000;
         int tokenTtlS = 3600;
-        Map<String, String> users = new LinkedHashMap<>();
+        UserList users = new UserList();
         PublicKey publicKey = null;
         URI jwksUri = null;
         String issuer = null;
@@ -169,7 +176,7 @@ public final class ExampleOptions {
                     tokenTtlS = integer(name, value, 1, MAX_TOKEN_TTL_S);
                     break;
                 case "--user":
-                    addUser(users, value);
+                    users.add(value);
                     break;
                 case "--public-key-file":
                     publicKey = publicKey(value);
@@ -246,6 +253,16 @@ public final class ExampleOptions {
         return users;
     }
 
+    /**
+     * The chat channels of the accounts, from {@code --user NAME:PASSWORD:CHANNELS}.
+     *
+     * @return name to channel names, for the same accounts and in the same order as {@link #users()}; an empty
+     *         list for an account given without channels
+     */
+    public Map<String, List<String>> channels() {
+        return channels;
+    }
+
     /** @return whether {@code --help} was given */
     public boolean help() {
         return help;
@@ -256,7 +273,8 @@ public final class ExampleOptions {
     public String toString() {
         return "ExampleOptions{port=" + port + ", host=" + host + ", mode=" + mode + ", secret="
                 + (secret == null ? "random" : "<" + secret.length + " bytes>") + ", timeout=" + timeout
-                + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", help=" + help + ", issuer="
+                + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", channels=" + channels + ", help=" + help
+                + ", issuer="
                 + verification.issuer() + ", audiences=" + verification.audiences() + "}";
     }
 
@@ -363,21 +381,46 @@ public final class ExampleOptions {
         return bytes;
     }
 
-    private static void addUser(Map<String, String> users, String value) {
-        int colon = value.indexOf(':');
-        if (colon < 0) {
-            throw new UsageException("--user: no ':' (expected: NAME:PASSWORD)");
-        }
-        String name = value.substring(0, colon);
-        String password = value.substring(colon + 1);
-        if (name.isBlank()) {
-            throw new UsageException("--user: empty name (expected: NAME:PASSWORD)");
-        }
-        if (password.isEmpty()) {
-            throw new UsageException("--user " + printable(name) + ": empty password (expected: NAME:PASSWORD)");
-        }
-        if (users.putIfAbsent(name, password) != null) {
-            throw new UsageException("--user " + printable(name) + ": given twice (expected: one password per name)");
+    /** The {@code --user} options read so far: passwords and channels by name, in command-line order. */
+    private static final class UserList {
+        private static final String EXPECTED = " (expected: NAME:PASSWORD or NAME:PASSWORD:CHANNELS)";
+
+        final Map<String, String> passwords = new LinkedHashMap<>();
+        final Map<String, List<String>> channels = new LinkedHashMap<>();
+
+        /**
+         * Reads {@code NAME:PASSWORD[:CHANNELS]}: the name ends at the first ':', the channels start after the
+         * last one when there are two or more. Messages name the account, never the password or a part of it.
+         */
+        void add(String value) {
+            int colon = value.indexOf(':');
+            if (colon < 0) {
+                throw new UsageException("--user: no ':'" + EXPECTED);
+            }
+            String name = value.substring(0, colon);
+            String rest = value.substring(colon + 1);
+            int last = rest.lastIndexOf(':');
+            String password = last < 0 ? rest : rest.substring(0, last);
+            String list = last < 0 ? "" : rest.substring(last + 1);
+            if (name.isBlank()) {
+                throw new UsageException("--user: empty name" + EXPECTED);
+            }
+            if (password.isEmpty()) {
+                throw new UsageException("--user " + printable(name) + ": empty password" + EXPECTED);
+            }
+            if (passwords.containsKey(name)) {
+                throw new UsageException("--user " + printable(name)
+                        + ": given twice (expected: one password per name)");
+            }
+            List<String> names;
+            try {
+                names = Channels.parseList(list);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--user " + printable(name) + ": " + e.getMessage()
+                        + "; a password that contains ':' needs a channel list, even empty: NAME:PASS:WORD:");
+            }
+            passwords.put(name, password);
+            channels.put(name, names);
         }
     }
 

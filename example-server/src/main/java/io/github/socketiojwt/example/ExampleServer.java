@@ -10,6 +10,7 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.namespace.Namespace;
 import io.github.socketiojwt.AuthenticationFailure;
 import io.github.socketiojwt.AuthenticationListener;
+import io.github.socketiojwt.Forbidden;
 import io.github.socketiojwt.JwksKeyResolver;
 import io.github.socketiojwt.JwtAuthOptions;
 import io.github.socketiojwt.JwtPrincipal;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -35,8 +37,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * library, a login endpoint that issues HS256 tokens, and a small web page.
  *
  * <ul>
- *   <li>{@code /}: handshake or authenticate mode ({@code --mode}); events {@code echo}, {@code whoami} (ack)
- *       and {@code chat} (broadcast to the namespace);</li>
+ *   <li>{@code /}: handshake or authenticate mode ({@code --mode}); events {@code echo}, {@code whoami} (ack),
+ *       {@code chat {text}} (broadcast to the namespace), and the chat channels of {@link Channels}:
+ *       {@code join {room}} and {@code leave {room}} (ack), {@code chat {text, room}} (to the room's members);</li>
  *   <li>{@code /public}: no authentication; emits {@code hi}; {@code login {username, password}} answers
  *       {@code {token}} or {@code {error}} through its ack;</li>
  *   <li>{@code /admin}: authenticate mode, emits {@code hi admin} once authenticated;</li>
@@ -53,6 +56,13 @@ public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_CHAT_LENGTH = 1000;
+    /** Longer room names in {@code join} are refused without asking the access rules. */
+    private static final int MAX_ROOM_LENGTH = 256;
+    private static final int MAX_LOGGED_NAME = 64;
+    private static final Map<Forbidden.Kind, String> FORBIDDEN_ACTIONS = Map.of(
+            Forbidden.Kind.EVENT, "may not send event",
+            Forbidden.Kind.ROOM, "may not join room",
+            Forbidden.Kind.ROOM_LEFT, "is no longer allowed in room");
 
     private final SocketIOServer server;
     private final LoginService logins;
@@ -149,13 +159,16 @@ public final class ExampleServer implements AutoCloseable {
             return random;
         });
         Map<String, String> users = options.users();
+        Map<String, List<String>> channels = options.channels();
         if (users.isEmpty()) {
             String password = randomPassword();
             users = Map.of("demo", password);
-            console.println("Demo account: user 'demo', password '" + password + "' (shown once; use --user"
-                    + " NAME:PASSWORD to choose your own)");
+            channels = Map.of("demo", Channels.DEMO);
+            console.println("Demo account: user 'demo', password '" + password + "', channels "
+                    + String.join(", ", Channels.DEMO) + " (shown once; use --user NAME:PASSWORD[:CHANNELS] to"
+                    + " choose your own)");
         }
-        LoginService logins = new LoginService(Accounts.hash(users, RANDOM), Keys.hmacShaKeyFor(secret),
+        LoginService logins = new LoginService(Accounts.hash(users, RANDOM), channels, Keys.hmacShaKeyFor(secret),
                 options.tokenTtl(), Clock.systemUTC());
 
         Configuration config = new Configuration();
@@ -178,9 +191,15 @@ public final class ExampleServer implements AutoCloseable {
                 LOG.info("Refused a socket on {} from {}: {} ({})", failure.namespace(), failure.remoteAddress(),
                         failure.detailedCode(), failure.message());
             }
+
+            @Override
+            public void onForbidden(Forbidden refusal) {
+                LOG.info("Forbidden on {}: {} {} {}", refusal.namespace(), printable(refusal.subject()),
+                        FORBIDDEN_ACTIONS.get(refusal.kind()), printable(refusal.name()));
+            }
         };
-        SocketIoJwt.authorize(verifying(JwtAuthOptions.builder(options.mode()), options, secret, audit).build())
-                .install(server, "/");
+        SocketIoJwt.authorize(verifying(JwtAuthOptions.builder(options.mode()), options, secret, audit)
+                .accessRules(Channels.rules()).build()).install(server, "/");
         SocketIoJwt.authorize(verifying(JwtAuthOptions.authenticate(), options, secret, audit).build())
                 .install(server, "/admin");
         SocketIoJwt.authorize(verifying(JwtAuthOptions.handshake(), options, secret, audit).build())
@@ -213,15 +232,73 @@ public final class ExampleServer implements AutoCloseable {
         root.addEventListener("echo", Object.class, (client, data, ack) -> client.sendEvent("echo-response", data));
         root.addEventListener("whoami", Object.class, (client, data, ack) ->
                 ack.sendAckData(SocketIoJwt.principal(client).map(p -> (Object) p.claims()).orElse(Map.of())));
-        root.addEventListener("chat", Object.class, (client, data, ack) -> {
-            Object text = data instanceof Map ? ((Map<?, ?>) data).get("text") : null;
-            if (!(text instanceof String) || ((String) text).isBlank()
-                    || ((String) text).length() > MAX_CHAT_LENGTH) {
-                return;
-            }
-            String from = SocketIoJwt.principal(client).map(ExampleServer::displayName).orElse("?");
+        root.addEventListener("join", Object.class, (client, data, ack) -> reply(ack, join(client, data)));
+        root.addEventListener("leave", Object.class, (client, data, ack) -> reply(ack, leave(client, data)));
+        root.addEventListener("chat", Object.class, (client, data, ack) -> chat(root, client, data, ack));
+    }
+
+    /**
+     * {@code join {room}}: joins a channel the token lists; the access rules decide ({@link Channels#rules()}).
+     *
+     * @return {@code {ok: true, room}}, {@code {error: "forbidden", room}}, or {@code {error: "invalid room"}}
+     */
+    private static Map<String, Object> join(SocketIOClient client, Object data) {
+        String room = Channels.room(data);
+        if (room == null || room.isEmpty() || room.length() > MAX_ROOM_LENGTH) {
+            return Map.of("error", "invalid room");
+        }
+        return SocketIoJwt.joinRoom(client, room) ? Map.of("ok", true, "room", room)
+                : Map.of("error", "forbidden", "room", room);
+    }
+
+    /**
+     * {@code leave {room}}: leaves a channel (always allowed; never netty-socketio's room of the namespace).
+     *
+     * @return {@code {ok: true, room}}, or {@code {error: "invalid room"}}
+     */
+    private static Map<String, Object> leave(SocketIOClient client, Object data) {
+        String room = Channels.room(data);
+        if (!Channels.isName(room)) {
+            return Map.of("error", "invalid room");
+        }
+        client.leaveRoom(room);
+        return Map.of("ok", true, "room", room);
+    }
+
+    /**
+     * {@code chat {text}} goes to every authenticated socket of {@code /}; {@code chat {text, room}} to the members
+     * of a channel the sender has joined (the access rules have already refused channels the token does not list).
+     * Answers its ack, if asked for, with {@code {ok: true}} or {@code {error}}.
+     */
+    private static void chat(SocketIONamespace root, SocketIOClient client, Object data, AckRequest ack) {
+        Object text = data instanceof Map ? ((Map<?, ?>) data).get("text") : null;
+        if (!(text instanceof String) || ((String) text).isBlank() || ((String) text).length() > MAX_CHAT_LENGTH) {
+            reply(ack, Map.of("error", "invalid message"));
+            return;
+        }
+        String from = SocketIoJwt.principal(client).map(ExampleServer::displayName).orElse("?");
+        if (((Map<?, ?>) data).get(Channels.ROOM_FIELD) == null) {
             root.getBroadcastOperations().sendEvent("chat", Map.of("from", from, "text", text));
-        });
+            reply(ack, Map.of("ok", true));
+            return;
+        }
+        String room = Channels.room(data);
+        if (room == null || !Channels.isName(room) || !client.getAllRooms().contains(room)) {
+            reply(ack, room == null ? Map.of("error", "invalid room") : Map.of("error", "not joined", "room", room));
+            return;
+        }
+        // One packet per member (netty-socketio shares a broadcast packet between protocol versions), and only to
+        // members whose token still lists the channel.
+        SocketIoJwt.sendToRoom(root, room, p -> p.claimValues(Channels.CLAIM).contains(room), "chat",
+                Map.of("from", from, "text", text, "room", room));
+        reply(ack, Map.of("ok", true, "room", room));
+    }
+
+    /** Answers an ack when the client asked for one (the server acknowledges manually, {@link AckMode#MANUAL}). */
+    private static void reply(AckRequest ack, Map<String, Object> answer) {
+        if (ack.isAckRequested()) {
+            ack.sendAckData(answer);
+        }
     }
 
     private static void addPublicNamespace(SocketIOServer server, LoginService logins) {
@@ -261,6 +338,15 @@ public final class ExampleServer implements AutoCloseable {
         }
         Object username = principal.claims().get("username");
         return username instanceof String ? (String) username : "?";
+    }
+
+    /** A name a client chose (a room, an event, a subject from another issuer), fit for one log line. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "(no subject)";
+        }
+        String shown = value.length() > MAX_LOGGED_NAME ? value.substring(0, MAX_LOGGED_NAME) + "…" : value;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 
     private static String randomPassword() {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,14 +47,27 @@ final class LoginService implements AutoCloseable {
             Claims.EXPIRATION, Claims.NOT_BEFORE, Claims.ISSUED_AT, Claims.ID);
 
     private final Accounts accounts;
+    private final Map<String, List<String>> channels;
     private final SecretKey key;
     private final Duration tokenTtl;
     private final Clock clock;
     private final JwtParser parser;
     private final ThreadPoolExecutor executor;
 
-    LoginService(Accounts accounts, SecretKey key, Duration tokenTtl, Clock clock) {
+    /**
+     * Creates the service.
+     *
+     * @param accounts the password hashes
+     * @param channels each account's chat channels, put in its tokens' {@value Channels#CLAIM} claim; an account
+     *        that is not a key, or has an empty list, gets no such claim
+     * @param key the HS256 key that signs tokens and verifies renewals
+     * @param tokenTtl the lifetime of issued tokens
+     * @param clock the clock
+     */
+    LoginService(Accounts accounts, Map<String, List<String>> channels, SecretKey key, Duration tokenTtl,
+            Clock clock) {
         this.accounts = accounts;
+        this.channels = Map.copyOf(channels);
         this.key = key;
         this.tokenTtl = tokenTtl;
         this.clock = clock;
@@ -86,14 +100,20 @@ final class LoginService implements AutoCloseable {
     }
 
     /**
-     * Signs a token for a user: {@code sub} and {@code username} are the name; {@code iat} and {@code exp} are in
-     * seconds.
+     * Signs a token for a user: {@code sub} and {@code username} are the name, {@value Channels#CLAIM} the user's
+     * channels (a JSON array, absent when the user has none); {@code iat} and {@code exp} are in seconds.
      *
      * @param username the name
      * @return the compact JWS
      */
     String issue(String username) {
-        return issue(username, Map.of("username", username));
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("username", username);
+        List<String> userChannels = channels.getOrDefault(username, List.of());
+        if (!userChannels.isEmpty()) {
+            claims.put(Channels.CLAIM, userChannels);
+        }
+        return issue(username, claims);
     }
 
     /**

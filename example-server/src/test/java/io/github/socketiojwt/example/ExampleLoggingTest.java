@@ -45,6 +45,7 @@ class ExampleLoggingTest {
     private static final String PASSWORD = "Pa55-word-that-must-not-be-logged-41";
     private static final String WRONG_PASSWORD = "Wrong-pa55-that-must-not-be-logged-92";
     private static final String GARBAGE_TOKEN = "garbage-token-that-must-not-be-logged-63";
+    private static final String CHAT_TEXT = "chat-text-that-must-not-be-logged-58";
     private static final long WAIT = 5000;
     private static final Gson GSON = new Gson();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -65,7 +66,7 @@ class ExampleLoggingTest {
         builder.environment().put("JWT_SECRET", SECRET);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         Process server = builder.start();
-        List<String> secrets = new ArrayList<>(List.of(PASSWORD, WRONG_PASSWORD, GARBAGE_TOKEN, SECRET));
+        List<String> secrets = new ArrayList<>(List.of(PASSWORD, WRONG_PASSWORD, GARBAGE_TOKEN, SECRET, CHAT_TEXT));
         try {
             awaitOutput(server, err, "Listening on");
 
@@ -110,6 +111,11 @@ class ExampleLoggingTest {
                     .waitFor("ack:login", WAIT).runAsync());
             runs.add(NodeClient.v4(url).waitFor("connect", WAIT).emit("authenticate", Map.of("token", token))
                     .waitFor("authenticated", WAIT).emitWithAck("whoami").waitFor("ack:whoami", WAIT).runAsync());
+            // Access rules: a channel alice's token does not list, joined and written to (a payload to keep out).
+            runs.add(NodeClient.v4(url).waitFor("connect", WAIT).emit("authenticate", Map.of("token", token))
+                    .waitFor("authenticated", WAIT).emitWithAck("join", Map.of("room", "staff"))
+                    .waitFor("ack:join", WAIT).emitWithAck("chat", Map.of("text", CHAT_TEXT, "room", "staff"))
+                    .waitFor("ack:chat", WAIT).runAsync());
             for (String bad : List.of(GARBAGE_TOKEN, foreign, expired)) {
                 runs.add(NodeClient.v4(url).transports("websocket").waitFor("connect", WAIT)
                         .emit("authenticate", Map.of("token", bad)).waitFor("unauthorized", WAIT)
@@ -152,6 +158,8 @@ class ExampleLoggingTest {
         assertTrue(printed.contains("alice renewed a token over HTTP"), printed);
         assertTrue(printed.contains("Refused a token renewal"), printed);
         assertTrue(printed.contains("Refused a socket on / "), printed);
+        assertTrue(printed.contains("Forbidden on /: 'alice' may not join room 'staff'"), printed);
+        assertTrue(printed.contains("Forbidden on /: 'alice' may not send event 'chat'"), printed);
         Map<String, Integer> leaks = new LinkedHashMap<>();
         for (String secret : secrets) {
             int at = printed.indexOf(secret);

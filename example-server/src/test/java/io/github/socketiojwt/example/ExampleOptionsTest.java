@@ -34,6 +34,7 @@ class ExampleOptionsTest {
         assertEquals(Duration.ofMillis(5000), options.timeout());
         assertEquals(Duration.ofSeconds(3600), options.tokenTtl());
         assertTrue(options.users().isEmpty());
+        assertTrue(options.channels().isEmpty());
         assertFalse(options.help());
     }
 
@@ -41,7 +42,7 @@ class ExampleOptionsTest {
     void everyOptionInBothSpellings() {
         ExampleOptions options = ExampleOptions.parse(new String[] {"--port", "9100", "--host=0.0.0.0",
             "--mode", "authenticate", "--secret=" + SECRET, "--timeout-ms", "250", "--token-ttl-s=60",
-            "--user", "alice:wonder:land", "--user=bob:builder"}, Map.of());
+            "--user", "alice:wonder:land:", "--user=bob:builder"}, Map.of());
         assertEquals(9100, options.port());
         assertEquals("0.0.0.0", options.host());
         assertEquals(AuthMode.AUTHENTICATE, options.mode());
@@ -49,7 +50,36 @@ class ExampleOptionsTest {
         assertEquals(Duration.ofMillis(250), options.timeout());
         assertEquals(Duration.ofSeconds(60), options.tokenTtl());
         assertEquals(List.of("alice", "bob"), List.copyOf(options.users().keySet()));
-        assertEquals("wonder:land", options.users().get("alice"), "the password is everything after the first ':'");
+        assertEquals("wonder:land", options.users().get("alice"),
+                "the password runs from the first ':' to the last, before an (empty) channel list");
+    }
+
+    @Test
+    void aUserMayBeGivenChannelsAfterTheLastColon() {
+        ExampleOptions options = ExampleOptions.parse(new String[] {"--user", "alice:wonderland:general,news",
+            "--user", "bob:the builder", "--user", "carol:pass:word:", "--user", "dave:x:" + "c".repeat(32),
+            "--user", "erin:My-pass_1:A-1,b_2,3c"}, Map.of());
+        assertEquals(Map.of("alice", "wonderland", "bob", "the builder", "carol", "pass:word", "dave", "x",
+                "erin", "My-pass_1"), options.users());
+        assertEquals(List.of("general", "news"), options.channels().get("alice"));
+        assertEquals(List.of(), options.channels().get("bob"), "NAME:PASSWORD: no channels, as before");
+        assertEquals(List.of(), options.channels().get("carol"), "an empty list after a password with ':'");
+        assertEquals(List.of("c".repeat(32)), options.channels().get("dave"), "32 characters are enough");
+        assertEquals(List.of("A-1", "b_2", "3c"), options.channels().get("erin"));
+        assertEquals(List.copyOf(options.users().keySet()), List.copyOf(options.channels().keySet()),
+                "the same accounts, in the same order");
+        assertThrows(UnsupportedOperationException.class, () -> options.channels().put("mallory", List.of("x")));
+        assertThrows(UnsupportedOperationException.class, () -> options.channels().get("alice").add("x"));
+    }
+
+    @Test
+    void aBadChannelListNeverEchoesThePassword() {
+        ExampleOptions.UsageException e = assertThrows(ExampleOptions.UsageException.class,
+                () -> ExampleOptions.parse(new String[] {"--user", "alice:my:secret pass"}, Map.of()));
+        assertEquals("--user 'alice': channel 1 of 1 is not a channel name (expected: 1 to 32 letters, digits, '-'"
+                + " or '_', starting with a letter or digit); a password that contains ':' needs a channel list,"
+                + " even empty: NAME:PASS:WORD:", e.getMessage());
+        assertFalse(e.getMessage().contains("secret") || e.getMessage().contains("my"), e.getMessage());
     }
 
     @Test
@@ -83,6 +113,15 @@ class ExampleOptionsTest {
                 Arguments.of(List.of("--user", ":pw"), "--user"),
                 Arguments.of(List.of("--user", "alice:"), "--user 'alice'"),
                 Arguments.of(List.of("--user", "alice:a", "--user", "alice:b"), "--user 'alice'"),
+                Arguments.of(List.of("--user", "alice::general"), "--user 'alice': empty password"),
+                Arguments.of(List.of("--user", "alice:pw:general,"), "--user 'alice': channel 2 of 2"),
+                Arguments.of(List.of("--user", "alice:pw:,general"), "--user 'alice': channel 1 of 2"),
+                Arguments.of(List.of("--user", "alice:pw:a,,b"), "--user 'alice': channel 2 of 3"),
+                Arguments.of(List.of("--user", "alice:pw:news,news"), "is given twice"),
+                Arguments.of(List.of("--user", "alice:pw:-news"), "is not a channel name"),
+                Arguments.of(List.of("--user", "alice:pw:caf\u00e9"), "is not a channel name"),
+                Arguments.of(List.of("--user", "alice:pw:" + "c".repeat(33)), "is not a channel name"),
+                Arguments.of(List.of("--user", "alice:pw:a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"), "17 channels"),
                 Arguments.of(List.of("--bogus"), "--bogus"),
                 Arguments.of(List.of("--bogus=1"), "--bogus"),
                 Arguments.of(List.of("stray"), "argument #1"),
@@ -141,7 +180,7 @@ class ExampleOptionsTest {
         assertTrue(options.help());
         for (String option : List.of("--port", "--host", "--mode", "--secret", "--timeout-ms", "--token-ttl-s",
                 "--user", "--help", "PORT", "JWT_SECRET", "--public-key-file", "--jwks-uri", "--issuer", "--audience",
-                "--leeway-s")) {
+                "--leeway-s", "NAME:PASS[:CHANNELS]", "'channels' claim")) {
             assertTrue(ExampleOptions.usage().contains(option), option);
         }
     }

@@ -2,6 +2,7 @@ package io.github.socketiojwt.example;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.google.gson.reflect.TypeToken;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
@@ -33,7 +34,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 
@@ -323,6 +326,93 @@ class ExampleServerTest {
     }
 
     @Test
+    void loginPutsTheAccountsChannelsInItsTokensAndRefreshKeepsThem() throws Exception {
+        String carol = login("carol", "c4rol");
+        assertEquals(List.of("general", "news"), verify(carol).get("channels"), "a JSON array, in order");
+        assertFalse(verify(login("alice", "wonderland")).containsKey("channels"), "absent for an account with none");
+
+        Socket pub = socket(base, "/public", null);
+        CompletableFuture<Object[]> hi = once(pub, "hi");
+        pub.connect();
+        await(hi);
+        String overSocket = loginOverSocket(pub, "dan", "d4n").getString("token");
+        assertEquals(List.of("news"), verify(overSocket).get("channels"), "the WebSocket login too");
+
+        HttpResponse<String> renewed = refresh("Bearer " + carol);
+        assertEquals(200, renewed.statusCode(), renewed.body());
+        assertEquals(List.of("general", "news"), verify(json(renewed).get("token").getAsString()).get("channels"),
+                "POST /refresh keeps them");
+    }
+
+    /**
+     * Carol and Dan join news, Alice (no channels) may not; Carol's chat to news reaches both members and not Alice.
+     * Dan leaves: Carol's next chat to news reaches only her. Each member's messages are checked against a chat for
+     * everyone sent after them, so that a message that should not come would have come first.
+     */
+    @Test
+    void joinAndLeaveAChannelAndItsChatReachesOnlyItsMembers() throws Exception {
+        Map<String, Socket> people = new LinkedHashMap<>();
+        Map<String, BlockingQueue<JSONObject>> chats = new LinkedHashMap<>();
+        for (String[] account : List.of(new String[] {"carol", "c4rol"}, new String[] {"dan", "d4n"},
+                new String[] {"alice", "wonderland"})) {
+            Socket socket = socket(base, "/", Map.of("token", login(account[0], account[1])));
+            BlockingQueue<JSONObject> received = new LinkedBlockingQueue<>();
+            socket.on("chat", args -> received.add((JSONObject) args[0]));
+            CompletableFuture<Object[]> connected = once(socket, Socket.EVENT_CONNECT);
+            socket.connect();
+            await(connected);
+            people.put(account[0], socket);
+            chats.put(account[0], received);
+        }
+        Socket carol = people.get("carol");
+        assertEquals(Map.of("ok", true, "room", "news"), ask(carol, "join", Map.of("room", "news")));
+        assertEquals(Map.of("ok", true, "room", "news"), ask(people.get("dan"), "join", Map.of("room", "news")));
+        assertEquals(Map.of("error", "forbidden", "room", "news"), ask(people.get("alice"), "join",
+                Map.of("room", "news")));
+
+        assertEquals(Map.of("ok", true, "room", "news"), ask(carol, "chat", Map.of("text", "one", "room", "news")));
+        assertEquals(Map.of("ok", true), ask(carol, "chat", Map.of("text", "for everyone")));
+        assertEquals(Map.of("ok", true, "room", "news"), ask(people.get("dan"), "leave", Map.of("room", "news")));
+        assertEquals(Map.of("ok", true, "room", "news"), ask(carol, "chat", Map.of("text", "two", "room", "news")));
+        assertEquals(Map.of("ok", true), ask(carol, "chat", Map.of("text", "for everyone again")));
+
+        Map<String, List<String>> expected = Map.of(
+                "carol", List.of("news/one", "for everyone", "news/two", "for everyone again"),
+                "dan", List.of("news/one", "for everyone", "for everyone again"),
+                "alice", List.of("for everyone", "for everyone again"));
+        for (Map.Entry<String, List<String>> person : expected.entrySet()) {
+            List<String> seen = new ArrayList<>();
+            while (seen.size() < person.getValue().size()) {
+                JSONObject message = chats.get(person.getKey()).poll(WAIT_S, TimeUnit.SECONDS);
+                assertTrue(message != null, person.getKey() + " saw only " + seen);
+                assertEquals("carol", message.getString("from"));
+                seen.add(message.has("room") ? message.getString("room") + "/" + message.getString("text")
+                        : message.getString("text"));
+            }
+            assertEquals(person.getValue(), seen, person.getKey());
+        }
+    }
+
+    @Test
+    void joinLeaveAndChatAnswerMalformedRequestsAndChatsToChannelsNotJoined() throws Exception {
+        Socket carol = socket(base, "/", Map.of("token", login("carol", "c4rol")));
+        CompletableFuture<Object[]> connected = once(carol, Socket.EVENT_CONNECT);
+        carol.connect();
+        await(connected);
+        assertEquals(Map.of("error", "invalid room"), ask(carol, "join", Map.of()));
+        assertEquals(Map.of("error", "invalid room"), ask(carol, "join", Map.of("room", 7)));
+        assertEquals(Map.of("error", "invalid room"), ask(carol, "join", Map.of("room", "")));
+        assertEquals(Map.of("error", "forbidden", "room", "a b"), ask(carol, "join", Map.of("room", "a b")),
+                "not a channel name: no rule allows it");
+        assertEquals(Map.of("error", "invalid room"), ask(carol, "leave", Map.of("room", "")),
+                "never netty-socketio's room of the namespace");
+        assertEquals(Map.of("error", "not joined", "room", "general"), ask(carol, "chat",
+                Map.of("text", "hi", "room", "general")), "allowed, but not joined");
+        assertEquals(Map.of("error", "invalid message"), ask(carol, "chat", Map.of("text", " ")));
+        assertTrue(carol.connected());
+    }
+
+    @Test
     void socketWithoutTokenGetsConnectError() throws Exception {
         Socket anonymous = socket(base, "/", null);
         CompletableFuture<Object[]> error = once(anonymous, Socket.EVENT_CONNECT_ERROR);
@@ -412,7 +502,8 @@ class ExampleServerTest {
 
     private static ExampleServer start(String... extra) {
         List<String> args = new ArrayList<>(List.of("--port", String.valueOf(freePort()), "--secret", SECRET,
-                "--user", "alice:wonderland", "--user", "bob:the builder!"));
+                "--user", "alice:wonderland", "--user", "bob:the builder!", "--user", "carol:c4rol:general,news",
+                "--user", "dan:d4n:news"));
         args.addAll(List.of(extra));
         return ExampleServer.start(ExampleOptions.parse(args.toArray(new String[0]), Map.of()));
     }
@@ -439,6 +530,13 @@ class ExampleServerTest {
         socket.emit("login", new Object[] {new JSONObject(Map.of("username", username, "password", password))},
                 ack::complete);
         return (JSONObject) await(ack)[0];
+    }
+
+    /** Emits an event with an ack and returns the ack's argument. */
+    private static Map<String, Object> ask(Socket socket, String event, Map<String, ?> data) throws Exception {
+        CompletableFuture<Object[]> ack = new CompletableFuture<>();
+        socket.emit(event, new Object[] {new JSONObject(data)}, ack::complete);
+        return GSON.fromJson(await(ack)[0].toString(), new TypeToken<Map<String, Object>>() { }.getType());
     }
 
     private static Object[] await(CompletableFuture<Object[]> future) throws Exception {

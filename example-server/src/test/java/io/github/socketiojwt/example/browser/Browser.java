@@ -107,7 +107,8 @@ final class Browser implements AutoCloseable {
     String state() {
         try {
             return String.valueOf(script("return ['connection-state','user','token-remaining','renewal-state',"
-                    + "'token-renews-in','token-renewals','renewal-error','login-error','last-error','session-expired']"
+                    + "'token-renews-in','token-renewals','renewal-error','login-error','last-error','session-expired',"
+                    + "'rooms','room-status']"
                     + ".map(id => { const e = document.getElementById(id);"
                     + " return id + '=' + (e ? (e.hidden ? '(hidden) ' : '') + e.textContent.trim() : '(missing)'); })"
                     + ".join(', ')"));

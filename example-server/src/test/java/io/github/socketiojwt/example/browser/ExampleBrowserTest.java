@@ -4,10 +4,13 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.socketiojwt.example.ExampleOptions;
 import io.github.socketiojwt.example.ExampleServer;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The web client in real headless Chromium against the real example server: what a person does in the first
  * five minutes — sign in over HTTP and over the WebSocket, chat with another signed-in person, mistype a password,
- * watch the token renew itself before it expires (or expire when it cannot be renewed) and sign in again, sign
- * out.
+ * watch the token renew itself before it expires (or expire when it cannot be renewed) and sign in again, join a
+ * chat channel and try one the token does not list, sign out.
  */
 class ExampleBrowserTest {
 
@@ -50,7 +54,7 @@ class ExampleBrowserTest {
         int port = freePort();
         server = ExampleServer.start(ExampleOptions.parse(new String[] {"--port", String.valueOf(port), "--secret",
             SECRET, "--mode", mode, "--token-ttl-s", String.valueOf(tokenTtlSeconds), "--user", "alice:wonderland",
-            "--user", "bob:the builder!"}, Map.of()));
+            "--user", "bob:the builder!", "--user", "carol:c4rol:general,news"}, Map.of()));
         url = "http://127.0.0.1:" + port + "/";
     }
 
@@ -207,6 +211,95 @@ class ExampleBrowserTest {
         assertEquals("0", browser.text("#token-renewals"), "a new session counts its own renewals");
     }
 
+    /**
+     * Carol's token lists general and news: the page shows both; she joins news and chats there, which she sees and
+     * Alice (no channels) does not; she tries staff, which her token does not list, and the page says that the
+     * server refused it, as a join and as a message, while she stays connected.
+     */
+    @ParameterizedTest(name = "--mode {0}")
+    @ValueSource(strings = {"handshake", "authenticate"})
+    void joinsAChannelTheTokenListsChatsThereAndSeesAForbiddenOneRefused(String mode) {
+        start(mode, 3600);
+        Browser carol = browser();
+        Browser alice = browser();
+        signIn(carol, "carol", "c4rol", "#login-http");
+        signIn(alice, "alice", "wonderland", "#login-ws");
+        assertEquals(List.of("general", "news"), channels(carol), carol.state());
+        assertEquals(List.of(), channels(alice));
+        assertTrue(alice.visible("#rooms-none"), "a token without channels says so: " + alice.state());
+        assertFalse(carol.visible("#rooms-none"));
+
+        carol.click("#rooms li[data-room='news'] button");
+        carol.await("news to be joined", b -> "true".equals(joined(b, "news")));
+        assertEquals("joined", carol.find("#room-status").getAttribute("data-outcome"), carol.state());
+        assertEquals("Joined “news”.", carol.text("#room-status"));
+        assertEquals("false", joined(carol, "general"));
+
+        new Select(carol.find("#chat-room")).selectByValue("news");
+        carol.type("#chat-input", "hello news");
+        carol.click("#chat-send");
+        carol.await("the channel's message", b -> b.text("#chat-log").contains("[news] carol: hello news"));
+        carol.type("#chat-input", "hello everyone");
+        new Select(carol.find("#chat-room")).selectByValue("");
+        carol.click("#chat-send");
+        alice.await("the message for everyone", b -> b.text("#chat-log").contains("carol: hello everyone"));
+        assertFalse(alice.text("#chat-log").contains("hello news"), "the channel's message came before, not to a"
+                + " non-member: " + alice.text("#chat-log"));
+
+        assertEquals("staff", carol.find("#room-other").getAttribute("value"), "the page offers a channel to try");
+        carol.click("#room-try");
+        carol.await("the refusal of staff", b -> "forbidden".equals(b.find("#room-status")
+                .getAttribute("data-outcome")));
+        assertEquals("Forbidden: you may not join “staff”. Your token's channels claim does not list it, so the"
+                + " server refused.", carol.text("#room-status"));
+        assertEquals(List.of("general", "news"), channels(carol), "staff is not added");
+
+        carol.click("#room-try-chat");
+        carol.await("the refusal of a message to staff", b -> b.text("#room-status").startsWith(
+                "Forbidden (event not allowed): the server refused your message to “staff”."));
+        assertEquals("authenticated", carol.text("#connection-state"), "still connected: " + carol.state());
+        carol.type("#chat-input", "still in news");
+        new Select(carol.find("#chat-room")).selectByValue("news");
+        carol.click("#chat-send");
+        carol.await("a message in news after the refusals", b -> b.text("#chat-log").contains(
+                "[news] carol: still in news"));
+        carol.screenshot(Path.of(System.getProperty("screenshotDir", "target/screenshots"), "channels-" + mode
+                + ".png"));
+    }
+
+    /**
+     * The page renews Carol's token (6 s tokens) and gets one that lists only general (the test answers its POST
+     * /refresh with such a token, signed with the server's secret): the server takes her out of news, and the page
+     * says so and shows only general.
+     */
+    @Test
+    void aRenewedTokenThatDropsAChannelTakesThePageOutOfIt() {
+        start("handshake", SHORT_TTL_S);
+        Browser carol = browser();
+        Instant now = Instant.now();
+        String generalOnly = Jwts.builder().subject("carol").claim("username", "carol")
+                .claim("channels", List.of("general")).issuedAt(Date.from(now))
+                .expiration(Date.from(now.plusSeconds(3600)))
+                .signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256).compact();
+        carol.script("const realFetch = window.fetch.bind(window);"
+                + "window.fetch = (input, init) => String(input).endsWith('/refresh')"
+                + " ? Promise.resolve(new Response(JSON.stringify({ token: '" + generalOnly + "' }),"
+                + " { headers: { 'Content-Type': 'application/json' } }))"
+                + " : realFetch(input, init);");
+        signIn(carol, "carol", "c4rol", "#login-http");
+        carol.click("#rooms li[data-room='news'] button");
+        carol.await("news to be joined", b -> "joined".equals(b.find("#room-status").getAttribute("data-outcome")));
+
+        carol.await("the server to take carol out of news", LONG_WAIT, b -> "forbidden".equals(
+                b.find("#room-status").getAttribute("data-outcome")));
+        assertEquals("Forbidden (room no longer allowed): you are no longer in “news”. Your renewed token does not"
+                + " list it, so the server took you out.", carol.text("#room-status"));
+        assertEquals(List.of("general"), channels(carol), carol.state());
+        assertEquals("authenticated", carol.text("#connection-state"), carol.state());
+        assertEquals(List.of(""), carol.script("return [...document.getElementById('chat-room').options]"
+                + ".map(option => option.value)"), "news is no longer offered to chat in");
+    }
+
     @Test
     void logoutDropsTheTokenAndTheConnection() {
         start("handshake", 3600);
@@ -221,6 +314,22 @@ class ExampleBrowserTest {
         browser.open(url); // a reload stays signed out
         browser.await("the login form after a reload", b -> b.visible("#login-form"));
         assertFalse(browser.visible("#session"));
+    }
+
+    /**
+     * A channel's {@code data-joined}, read in one script: the page redraws {@code #rooms} when channels change, so
+     * an element found a moment earlier may be gone.
+     */
+    private static String joined(Browser browser, String room) {
+        return (String) browser.script("const item = document.querySelector(\"#rooms li[data-room='" + room + "']\");"
+                + " return item === null ? null : item.dataset.joined;");
+    }
+
+    /** The channels the page lists, from {@code #rooms}. */
+    @SuppressWarnings("unchecked")
+    private static List<String> channels(Browser browser) {
+        return (List<String>) browser.script("return [...document.querySelectorAll('#rooms li')]"
+                + ".map(li => li.dataset.room)");
     }
 
     private static String storedToken(Browser browser) {
