@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Measures what a slow key resolver does to everyone else: a probe client does echo round trips on a public
- * namespace while 100 clients connect to "/" whose resolver takes 50 ms, (a) answering from another thread after
- * 50 ms (the library's asynchronous path) and (b) sleeping 50 ms on the Netty event loop (what a blocking resolver
- * would do). Prints the probe's round-trip percentiles for a quiet server and for each storm. Not a test: figures
- * depend on the machine.
+ * namespace while 100 clients connect to "/" whose resolver (a) answers at once (the baseline: the same storm of
+ * connections), (b) answers from another thread after 50 ms (the library's asynchronous path) and (c) sleeps 50 ms on
+ * the Netty event loop (what a blocking resolver would do). Prints the probe's round-trip percentiles for a quiet server and for each storm, per round and pooled
+ * over every round but the first (a warm-up). Not a test: figures depend on the machine. The optional argument is
+ * the number of rounds (default 5): {@code -Dexec.args=5}.
  *
  * <pre>mvn -q -pl lib test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.socketiojwt.bench.ResolverStall -DskipNodeClients=true</pre>
@@ -58,15 +59,38 @@ public final class ResolverStall {
         });
         System.out.println("probe echo round trip on /chat while " + CLIENTS + " clients connect to / (resolver "
                 + RESOLVER_MS + " ms), milliseconds");
-        for (int round = 1; round <= 2; round++) {
-            run("round " + round + " quiet server       ", async, 0);
-            run("round " + round + " async resolver     ", async, CLIENTS);
-            run("round " + round + " blocking resolver  ", blocking, CLIENTS);
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        KeyResolver instant = request -> CompletableFuture.completedFuture(TestTokens.key(TestTokens.SECRET));
+        List<Long> quiet = new ArrayList<>();
+        List<Long> instantStorm = new ArrayList<>();
+        List<Long> asynchronous = new ArrayList<>();
+        List<Long> blocked = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            boolean warmUp = round == 1 && rounds > 1; // the first round warms the JVM up and is left out below
+            addUnless(warmUp, quiet, run("round " + round + " quiet server       ", async, 0));
+            addUnless(warmUp, instantStorm, run("round " + round + " instant resolver   ", instant, CLIENTS));
+            addUnless(warmUp, asynchronous, run("round " + round + " async resolver     ", async, CLIENTS));
+            addUnless(warmUp, blocked, run("round " + round + " blocking resolver  ", blocking, CLIENTS));
         }
+        Collections.sort(quiet);
+        Collections.sort(instantStorm);
+        Collections.sort(asynchronous);
+        Collections.sort(blocked);
+        System.out.printf(Locale.ROOT, "rounds 2-%d pooled p99: quiet %.1f ms; storm with an instant resolver %.1f ms;"
+                + " with a 50 ms async resolver %.1f ms (%.2f x the instant storm); blocking %.1f ms (%.2f x)%n", rounds,
+                pct(quiet, 0.99), pct(instantStorm, 0.99), pct(asynchronous, 0.99),
+                pct(asynchronous, 0.99) / pct(instantStorm, 0.99), pct(blocked, 0.99),
+                pct(blocked, 0.99) / pct(instantStorm, 0.99));
         System.exit(0);
     }
 
-    private static void run(String label, KeyResolver resolver, int clients) throws Exception {
+    private static void addUnless(boolean skip, List<Long> into, List<Long> rtts) {
+        if (!skip) {
+            into.addAll(rtts);
+        }
+    }
+
+    private static List<Long> run(String label, KeyResolver resolver, int clients) throws Exception {
         try (TestServer server = TestServer.start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake()
                 .keyResolver(resolver).resolutionTimeout(Duration.ofSeconds(30)).build()).install(s, "/"))) {
             RawClient probe = RawClient.websocket(server.url(), 4);
@@ -93,7 +117,7 @@ public final class ResolverStall {
             int n = 0;
             do {
                 rtts.add(roundTrip(probe, n++));
-                Thread.sleep(10);
+                Thread.sleep(2);
             } while (clients > 0 ? connected.stream().anyMatch(f -> !f.isDone()) : n < 100);
             long stormEnd = connected.stream().mapToLong(CompletableFuture::join).max().orElse(System.nanoTime());
             Collections.sort(rtts);
@@ -103,6 +127,7 @@ public final class ResolverStall {
             connecting.forEach(RawClient::close);
             probe.close();
             storm.shutdownNow();
+            return rtts;
         }
     }
 
