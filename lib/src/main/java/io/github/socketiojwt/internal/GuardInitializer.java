@@ -253,6 +253,11 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
             }
             try {
                 guard.sweep();
+                TokenAuthenticator server = serverPolicy;
+                if (server != null) {
+                    server.forgetExpiredTokens();
+                }
+                namespacePolicies.values().forEach(TokenAuthenticator::forgetExpiredTokens);
             } finally {
                 scheduleSweep();
             }

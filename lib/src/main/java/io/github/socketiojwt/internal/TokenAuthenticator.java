@@ -81,11 +81,18 @@ public final class TokenAuthenticator {
             verifier.verify(decoded, key);
             JwtPrincipal principal = new JwtPrincipal(namespace, token, decoded.claims, null);
             if (verified != null) {
-                verified.put(token, principal, validUntil(decoded.claims), now);
+                verified.put(token, principal, validUntil(decoded.claims));
             }
             return principal;
         });
         return afterVerification(checked, handshake);
+    }
+
+    /** Drops the verified tokens whose {@code exp} has passed (a periodic clean-up; lookups never return them). */
+    void forgetExpiredTokens() {
+        if (verified != null) {
+            verified.forgetExpired(options.clock().millis());
+        }
     }
 
     /** The revocation check and the validator, which run on every use of a token, cached or not. */

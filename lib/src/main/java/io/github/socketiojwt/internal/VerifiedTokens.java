@@ -3,14 +3,13 @@ package io.github.socketiojwt.internal;
 import io.github.socketiojwt.JwtPrincipal;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bounded cache of tokens whose signature and claims verified, keyed by the exact token string, so that a
  * client reconnecting with the same token skips the decoding and the cryptography. Only what a static key
  * verified is cached (a resolved key may be rotated out). Every use still checks the time claims and the claim
- * rules, and the revocation check and validator run after it as before; an entry is dropped once its token's
- * {@code exp} (plus leeway) has passed.
+ * rules, and the revocation check and validator run after it as before; an entry is never used once its token's
+ * {@code exp} (plus leeway) has passed, and is dropped then or by the periodic clean-up.
  *
  * <p>Two generations bound the memory: when the current one holds half the capacity it becomes the previous one
  * and the one before is dropped, so the cache holds at most {@code capacity} entries and keeps the tokens used
@@ -19,12 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class VerifiedTokens {
 
-    private static final int SWEEP_EVERY = 1024;
-
     private final int generationSize;
     private volatile ConcurrentHashMap<String, Entry> current = new ConcurrentHashMap<>();
     private volatile ConcurrentHashMap<String, Entry> previous = new ConcurrentHashMap<>();
-    private final AtomicInteger putsSinceSweep = new AtomicInteger();
 
     /** A verified token: its principal, and when it stops being valid (epoch millis). */
     private static final class Entry {
@@ -79,9 +75,8 @@ final class VerifiedTokens {
      * @param token the exact token
      * @param principal what it verified to
      * @param expiresAtMillis when it stops being valid: {@code exp} plus leeway, or {@code Long.MAX_VALUE}
-     * @param nowMillis the current time
      */
-    void put(String token, JwtPrincipal principal, long expiresAtMillis, long nowMillis) {
+    void put(String token, JwtPrincipal principal, long expiresAtMillis) {
         ConcurrentHashMap<String, Entry> generation = current;
         if (generation.size() >= generationSize) {
             synchronized (this) {
@@ -93,10 +88,16 @@ final class VerifiedTokens {
             }
         }
         generation.put(token, new Entry(principal, expiresAtMillis));
-        if (putsSinceSweep.incrementAndGet() % SWEEP_EVERY == 0) {
-            current.values().removeIf(e -> nowMillis >= e.expiresAtMillis);
-            previous.values().removeIf(e -> nowMillis >= e.expiresAtMillis);
-        }
+    }
+
+    /**
+     * Drops the entries whose token has expired (lookups never return them; this frees their memory sooner).
+     *
+     * @param nowMillis the current time
+     */
+    void forgetExpired(long nowMillis) {
+        current.values().removeIf(e -> nowMillis >= e.expiresAtMillis);
+        previous.values().removeIf(e -> nowMillis >= e.expiresAtMillis);
     }
 
     /** @return how many entries are held (tests and diagnostics) */

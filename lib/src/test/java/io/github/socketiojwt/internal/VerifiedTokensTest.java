@@ -20,7 +20,7 @@ class VerifiedTokensTest {
     void givesBackAPrincipalUntilItsTokenExpires() {
         VerifiedTokens cache = new VerifiedTokens(100);
         JwtPrincipal alice = principal("/");
-        cache.put("token-a", alice, 2_000, 1_000);
+        cache.put("token-a", alice, 2_000);
 
         assertSame(alice, cache.get("token-a", "/", 1_999));
         assertNull(cache.get("token-a", "/", 2_000), "dropped at exp");
@@ -31,7 +31,7 @@ class VerifiedTokensTest {
     @Test
     void givesAPrincipalOnlyToTheNamespaceItWasVerifiedOn() {
         VerifiedTokens cache = new VerifiedTokens(100);
-        cache.put("token", principal("/chat"), Long.MAX_VALUE, 0);
+        cache.put("token", principal("/chat"), Long.MAX_VALUE);
 
         assertNull(cache.get("token", "/", 0));
         assertSame("/chat", cache.get("token", "/chat", 0).namespace());
@@ -41,9 +41,9 @@ class VerifiedTokensTest {
     void holdsAtMostItsCapacityAndKeepsTheTokensUsedRecently() {
         VerifiedTokens cache = new VerifiedTokens(1_000);
         JwtPrincipal kept = principal("/");
-        cache.put("kept", kept, Long.MAX_VALUE, 0);
+        cache.put("kept", kept, Long.MAX_VALUE);
         for (int i = 0; i < 100_000; i++) {
-            cache.put("token-" + i, principal("/"), Long.MAX_VALUE, 0);
+            cache.put("token-" + i, principal("/"), Long.MAX_VALUE);
             if (i % 100 == 0) {
                 assertSame(kept, cache.get("kept", "/", 0), "a token in use stays at " + i);
             }
@@ -52,15 +52,14 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void sweepsExpiredEntriesAsItGoes() {
+    void forgetsExpiredEntriesWhenAskedAndKeepsTheOthers() {
         VerifiedTokens cache = new VerifiedTokens(100_000);
         for (int i = 0; i < 2_048; i++) {
-            cache.put("token-" + i, principal("/"), 10, 0);
+            cache.put("token-" + i, principal("/"), 10);
         }
-        cache.put("late", principal("/"), Long.MAX_VALUE, 20);
-        for (int i = 0; i < 2_048; i++) {
-            cache.put("fresh-" + i, principal("/"), Long.MAX_VALUE, 20);
-        }
-        assertTrue(cache.size() <= 2_049 + 1, "expired entries were swept: " + cache.size());
+        cache.put("late", principal("/"), Long.MAX_VALUE);
+        cache.forgetExpired(20);
+        assertTrue(cache.size() == 1, "left: " + cache.size());
+        assertSame("/", cache.get("late", "/", 20).namespace());
     }
 }
