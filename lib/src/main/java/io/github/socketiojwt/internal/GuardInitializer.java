@@ -21,7 +21,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +33,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
@@ -61,7 +61,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     private volatile ChannelHandler packetHandler;
     private volatile ChannelHandler handshakeHandler;
     private volatile ChannelHandler transportCheck;
-    private volatile Timeout sweeper;
+    private volatile ScheduledFuture<?> sweeper;
     private volatile boolean stopped;
 
     /**
@@ -174,9 +174,9 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         if (current != null) {
             current.unregister();
         }
-        Timeout t = sweeper;
+        ScheduledFuture<?> t = sweeper;
         if (t != null) {
-            t.cancel();
+            t.cancel(false);
         }
         super.stop();
     }

@@ -2,7 +2,8 @@ package io.github.socketiojwt.internal;
 
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.github.socketiojwt.JwtPrincipal;
-import io.netty.util.Timeout;
+
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * The authentication state of one socket on one protected namespace. Transitions happen under this object's
@@ -26,9 +27,9 @@ final class NamespaceAuth {
     final String name;
     volatile Phase phase = Phase.AWAITING_CONNECT;
     /** The pending deadline (authenticate timeout, or grace after {@code unauthorized}); guarded by this. */
-    Timeout timer;
+    ScheduledFuture<?> timer;
     /** The expiry of the authenticated socket's token ({@code exp} + leeway); guarded by this. */
-    Timeout expiry;
+    ScheduledFuture<?> expiry;
     /** The identity the socket is authenticated with now. */
     volatile JwtPrincipal principal;
     /** The client the library attached to the real namespace, the only one its connect listeners may see. */
@@ -62,19 +63,19 @@ final class NamespaceAuth {
 
     /** Cancels the token's expiry, if any. Call while holding this object's monitor. */
     void cancelExpiry() {
-        Timeout t = expiry;
+        ScheduledFuture<?> t = expiry;
         expiry = null;
         if (t != null) {
-            t.cancel();
+            t.cancel(false);
         }
     }
 
     /** Cancels the pending deadline, if any. Call while holding this object's monitor. */
     void cancelTimer() {
-        Timeout t = timer;
+        ScheduledFuture<?> t = timer;
         timer = null;
         if (t != null) {
-            t.cancel();
+            t.cancel(false);
         }
     }
 }

@@ -1,17 +1,20 @@
 package io.github.socketiojwt.internal;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.netty.util.TimerTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The library's one timer thread: every authentication deadline, grace period and retry of every socket is a
- * cheap entry in one hashed wheel, never a thread per socket. Tasks must be short and must not block.
+ * The library's one timer thread: every authentication deadline, expiry, grace period and retry of every socket is
+ * an entry in one delay queue (O(log n) to add or cancel, cancelled entries removed at once), never a thread per
+ * socket. The thread sleeps until the next deadline, so an idle server spends nothing on it (a hashed wheel would
+ * tick a hundred times a second). Tasks must be short and must not block.
  */
 final class Timers {
 
@@ -21,7 +24,16 @@ final class Timers {
         return thread;
     };
 
-    private static final HashedWheelTimer TIMER = new HashedWheelTimer(DAEMON, 10, TimeUnit.MILLISECONDS, 512);
+    private static final Logger log = LoggerFactory.getLogger(Timers.class);
+
+    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
+
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, DAEMON);
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return timer;
+    }
 
     private Timers() {
     }
@@ -30,17 +42,22 @@ final class Timers {
      * Runs a task once after a delay.
      *
      * @param delay the delay
-     * @param task the task; exceptions are caught and logged by Netty's timer
-     * @return a handle to cancel it
+     * @param task the task; exceptions are caught and logged
+     * @return a handle to cancel it ({@code cancel(false)})
      */
-    static Timeout schedule(Duration delay, Runnable task) {
-        TimerTask timerTask = timeout -> task.run();
-        return TIMER.newTimeout(timerTask, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    static ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return TIMER.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.warn("A timer task failed", e);
+            }
+        }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 
     /** @return how many tasks are scheduled and neither run nor cancelled yet, over every server of the JVM */
     static long pending() {
-        return TIMER.pendingTimeouts();
+        return TIMER.getQueue().size();
     }
 
     private static boolean holds(BooleanSupplier condition) {

@@ -7,7 +7,6 @@ import io.github.socketiojwt.JwtPrincipal;
 import io.github.socketiojwt.KeyRequest;
 import io.github.socketiojwt.RevocationCheck;
 import io.github.socketiojwt.UnauthorizedException;
-import io.netty.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +15,7 @@ import java.security.Key;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One token's way through: structure → key → signature and time claims → the application's validator → a
@@ -185,12 +185,12 @@ public final class TokenAuthenticator {
             return result; // answered at once: no timer
         }
         // Time-outs are owned here, never by the application's stage.
-        Timeout timeout = Timers.schedule(options.resolutionTimeout(), () -> {
+        ScheduledFuture<?> timeout = Timers.schedule(options.resolutionTimeout(), () -> {
             if (result.completeExceptionally(failure.get())) {
                 log.warn("The {} on namespace {} did not answer in time", what, namespace);
             }
         });
-        result.whenComplete((value, error) -> timeout.cancel());
+        result.whenComplete((value, error) -> timeout.cancel(false));
         return result;
     }
 

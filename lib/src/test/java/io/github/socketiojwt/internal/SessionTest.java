@@ -1,12 +1,12 @@
 package io.github.socketiojwt.internal;
 
 import com.corundumstudio.socketio.handler.ClientHead;
-import io.netty.util.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,8 +112,8 @@ class SessionTest {
 
     @Test
     void closeCancelsEveryPendingDeadline() {
-        Timeout adminTimer = mock(Timeout.class);
-        Timeout chatTimer = mock(Timeout.class);
+        ScheduledFuture<?> adminTimer = mock(ScheduledFuture.class);
+        ScheduledFuture<?> chatTimer = mock(ScheduledFuture.class);
         NamespaceAuth admin = session.getOrCreate("/admin");
         NamespaceAuth chat = session.getOrCreate("/chat");
         NamespaceAuth idle = session.getOrCreate("/idle");
@@ -122,8 +122,8 @@ class SessionTest {
 
         session.close();
 
-        verify(adminTimer).cancel();
-        verify(chatTimer).cancel();
+        verify(adminTimer).cancel(false);
+        verify(chatTimer).cancel(false);
         assertNull(admin.timer);
         assertNull(chat.timer);
         assertNull(idle.timer);
@@ -131,7 +131,7 @@ class SessionTest {
 
     @Test
     void closeCancelsARealTimerSoItNeverRuns() {
-        Timeout timer = Timers.schedule(Duration.ofHours(1), () -> {
+        ScheduledFuture<?> timer = Timers.schedule(Duration.ofHours(1), () -> {
             throw new AssertionError("must not run");
         });
         session.getOrCreate("/admin").timer = timer;
