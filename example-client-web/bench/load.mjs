@@ -23,9 +23,11 @@
 //   - live heap (jcmd GC.run, then GC.heap_info) and VmRSS per idle socket;
 //   - connect latency p50 / p99, as the client sees it.
 //
-// Bare clients send no token: the bare figures are the same application without authentication, so the ratios
-// auth/bare are what authentication adds (in authenticate mode, its extra round trip included). In the rejection
-// phase the bare server gets plain connections again, so "bare" there is the cost of an accepted bare connection.
+// Bare clients send the same messages as the clients of the mode they are compared with (the token in the auth
+// payload; or `authenticate {token}`, which the bare server answers with `authenticated` without any check), so
+// that the ratios auth/bare are what the authentication itself adds. In the rejection phase the bare server accepts
+// the same traffic, so "bare" there is the cost of an accepted bare connection. `--auth-server library` compares
+// the bare server with itself plus the library only (BareServer --library MODE), without the example's routes.
 //
 // Read the CPU figures, not the throughput: one Node process drives every client, and on a small machine it, not
 // the server, sets the pace (connections are also bound by round trips). Figures are medians over rounds; ratios
@@ -63,6 +65,8 @@ const LIST_OPTIONS = {
 const STRING_OPTIONS = {
     'jvm-opts': { def: '-Xmx512m', help: 'JVM flags, the same for every server (space separated)' },
     jar: { def: path.join(REPO, 'example-server', 'target', 'example-server.jar'), help: 'the example server jar' },
+    'auth-server': { def: 'example', allowed: ['example', 'library'],
+        help: 'the authenticated server: the example server, or the bare server with only the library on / (BareServer --library)' },
     json: { def: null, help: 'also write every measurement and the summary to this file' },
 };
 // Both servers log at WARN: the example server's audit listener logs every authentication at INFO.
@@ -129,7 +133,13 @@ function parseArgs(argv) {
         }
         cfg[camel(name)] = [...new Set(list)];
     }
-    for (const [name, o] of Object.entries(STRING_OPTIONS)) cfg[camel(name)] = given[name] ?? o.def;
+    for (const [name, o] of Object.entries(STRING_OPTIONS)) {
+        const value = given[name] ?? o.def;
+        if (o.allowed && !o.allowed.includes(value)) {
+            throw new UsageError(`--${name}: '${value}' (expected: one of ${o.allowed.join(', ')})`);
+        }
+        cfg[camel(name)] = value;
+    }
     cfg.jvmOpts = cfg.jvmOpts.split(/\s+/).filter(Boolean);
     return cfg;
 }
@@ -333,13 +343,14 @@ function fail(where, message) {
  * in the auth payload; authenticate: connect, emit authenticate, authenticated) or, with expect "reject", refused.
  * Never throws: returns { ok, error, socket, closed, ms }.
  */
-function openSocket(cfg, server, { token, expect, compression }) {
+function openSocket(cfg, server, { token, expect, compression, protocol }) {
     const t0 = performance.now();
+    const flow = protocol ?? server.mode; // bare: the messages of the mode it is compared with, without any check
     const options = {
         transports: ['websocket'], forceNew: true, reconnection: false, timeout: cfg.timeoutMs,
         perMessageDeflate: compression ? { threshold: cfg.deflateThreshold } : false,
     };
-    if (server.mode === 'handshake') options.auth = { token };
+    if (flow === 'handshake') options.auth = { token };
     const socket = io(server.url, options);
     const raw = socket.io.engine?.transport?.ws;
     const closed = raw ? new Promise((resolve) => raw.once('close', resolve)) : Promise.resolve();
@@ -359,7 +370,7 @@ function openSocket(cfg, server, { token, expect, compression }) {
         const timer = setTimeout(() => finish(false, `no answer in ${cfg.timeoutMs} ms`), cfg.timeoutMs);
         const accepted = (how) => finish(expect === 'accept', expect === 'accept' ? null : `${how} with a bad token`);
         socket.on('connect', () => {
-            if (server.mode === 'authenticate') socket.emit('authenticate', { token });
+            if (flow === 'authenticate') socket.emit('authenticate', { token });
             else accepted('connected');
         });
         socket.on('authenticated', () => accepted('authenticated'));
@@ -411,12 +422,12 @@ async function measureCpu(cfg, server, work) {
 async function connectionBatch(cfg, ctx, server, { count, expect, tokens, issued, latencies }) {
     const where = `${ctx.where} ${server.name}`;
     await pool(count, cfg.concurrency, async (i) => {
-        let token;
-        if (server.mode !== 'none') {
-            token = expect === 'reject' ? signToken(ctx.wrongSecret) : tokens ? tokens[i % tokens.length] : signToken(ctx.secret);
-            if (issued) issued.push(token);
-        }
-        const opened = await openSocket(cfg, server, { token, expect, compression: ctx.compression });
+        // Bare clients send the same tokens (which the bare server ignores), so that both carry the same bytes.
+        const token = expect === 'reject' ? signToken(ctx.wrongSecret)
+            : tokens ? tokens[i % tokens.length] : signToken(ctx.secret);
+        if (issued && server.mode !== 'none') issued.push(token);
+        const opened = await openSocket(cfg, server, { token, expect, compression: ctx.compression,
+            protocol: protocolOf(ctx, server) });
         if (opened.ok) latencies?.push(opened.ms); else fail(where, opened.error);
         await closeSocket(cfg, opened, where);
     });
@@ -430,11 +441,17 @@ async function openMany(cfg, ctx, server, count, tokens) {
     const where = `${ctx.where} ${server.name}`;
     const sockets = [];
     await pool(count, cfg.concurrency, async (i) => {
-        const token = server.mode === 'none' ? undefined : tokens ? tokens[i % tokens.length] : signToken(ctx.secret);
-        const opened = await openSocket(cfg, server, { token, expect: 'accept', compression: ctx.compression });
+        const token = tokens ? tokens[i % tokens.length] : signToken(ctx.secret);
+        const opened = await openSocket(cfg, server, { token, expect: 'accept', compression: ctx.compression,
+            protocol: protocolOf(ctx, server) });
         if (opened.ok) sockets.push(opened); else { fail(where, opened.error); await closeSocket(cfg, opened, where); }
     });
     return sockets;
+}
+
+/** The messages a client goes through: its server's mode, or for the bare server the mode it is compared with. */
+function protocolOf(ctx, server) {
+    return server.mode === 'none' ? ctx.mode ?? 'none' : server.mode;
 }
 
 async function closeMany(cfg, ctx, server, sockets) {
@@ -688,9 +705,13 @@ async function main() {
             (port) => ['-cp', jar, 'io.github.socketiojwt.example.bench.BareServer', '--port', String(port)], {}),
     };
     for (const mode of cfg.modes) {
-        servers[mode] = new ServerProcess(mode, `example server (${mode} mode)`, mode,
-            (port) => ['-jar', jar, '--port', String(port), '--mode', mode, '--user', 'bench:not-used-by-the-bench'],
-            { JWT_SECRET: secret });
+        servers[mode] = cfg.authServer === 'library'
+            ? new ServerProcess(mode, `bare server + netty-socketio-jwt (${mode} mode)`, mode,
+                (port) => ['-cp', jar, 'io.github.socketiojwt.example.bench.BareServer', '--port', String(port),
+                    '--library', mode], { JWT_SECRET: secret })
+            : new ServerProcess(mode, `example server (${mode} mode)`, mode,
+                (port) => ['-jar', jar, '--port', String(port), '--mode', mode, '--user', 'bench:not-used-by-the-bench'],
+                { JWT_SECRET: secret });
     }
     const started = Date.now();
     const loadBefore = os.loadavg();
@@ -722,7 +743,7 @@ async function main() {
             for (let round = 1; round <= cfg.rounds; round++) {
                 for (const mode of cfg.modes) {
                     const order = round % 2 ? [servers.bare, servers[mode]] : [servers[mode], servers.bare];
-                    const c = { ...ctx, compression: compression === 'on' };
+                    const c = { ...ctx, compression: compression === 'on', mode };
                     for (const phase of PHASE_ORDER) {
                         for (const server of order) {
                             c.where = `compression ${compression}, round ${round}, ${mode}, ${phase}`;

@@ -5,6 +5,9 @@ import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.namespace.Namespace;
+import io.github.socketiojwt.AuthMode;
+import io.github.socketiojwt.JwtAuthOptions;
+import io.github.socketiojwt.SocketIoJwt;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -40,12 +43,16 @@ public final class BareServer implements AutoCloseable {
             "Usage: java -cp example-server.jar io.github.socketiojwt.example.bench.BareServer [options]",
             "",
             "A netty-socketio server without authentication, for the load benchmark: namespace / answers",
-            "echo with echo-response.",
+            "echo with echo-response, and authenticate with authenticated (checking nothing), so that a",
+            "client can go through authenticate mode's messages.",
             "",
             "Options:",
-            "  --port N   port to listen on (default " + DEFAULT_PORT + ")",
-            "  --host H   address to bind (default " + DEFAULT_HOST + ")",
-            "  --help     prints this text",
+            "  --port N            port to listen on (default " + DEFAULT_PORT + ")",
+            "  --host H            address to bind (default " + DEFAULT_HOST + ")",
+            "  --library MODE      install netty-socketio-jwt on / in MODE (handshake or authenticate), with the",
+            "                      HS256 secret of the JWT_SECRET environment variable: the library alone, no",
+            "                      example routes",
+            "  --help              prints this text",
             "");
 
     private final SocketIOServer server;
@@ -67,14 +74,16 @@ public final class BareServer implements AutoCloseable {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
+        AuthMode library = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if ("--help".equals(arg)) {
                 out.print(USAGE);
                 return;
             }
-            if (!"--port".equals(arg) && !"--host".equals(arg)) {
-                err.println("bare-server: unknown option " + printable(arg) + " (expected: --port, --host, --help)");
+            if (!"--port".equals(arg) && !"--host".equals(arg) && !"--library".equals(arg)) {
+                err.println("bare-server: unknown option " + printable(arg)
+                        + " (expected: --port, --host, --library, --help)");
                 System.exit(2);
             }
             if (i + 1 == args.length) {
@@ -84,6 +93,14 @@ public final class BareServer implements AutoCloseable {
             String value = args[++i];
             if ("--host".equals(arg)) {
                 host = value;
+            } else if ("--library".equals(arg)) {
+                library = "handshake".equals(value) ? AuthMode.HANDSHAKE
+                        : "authenticate".equals(value) ? AuthMode.AUTHENTICATE : null;
+                if (library == null) {
+                    err.println("bare-server: --library: " + printable(value)
+                            + " (expected: handshake or authenticate)");
+                    System.exit(2);
+                }
             } else {
                 port = port(value);
                 if (port < 0) {
@@ -92,13 +109,21 @@ public final class BareServer implements AutoCloseable {
                 }
             }
         }
+        String secret = System.getenv("JWT_SECRET");
+        if (library != null && (secret == null || secret.isEmpty())) {
+            err.println("bare-server: --library needs the JWT_SECRET environment variable");
+            System.exit(2);
+        }
         try {
-            start(host, port);
-        } catch (IllegalStateException e) {
+            start(host, port, library == null ? null
+                    : JwtAuthOptions.builder(library).secret(secret).build());
+        } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("bare-server: " + e.getMessage());
             System.exit(1);
         }
-        out.println("Bare netty-socketio server listening on http://" + host + ":" + port + "/");
+        out.println((library == null ? "Bare netty-socketio server" : "netty-socketio server with netty-socketio-jwt ("
+                + library.name().toLowerCase(java.util.Locale.ROOT) + " mode)") + " listening on http://" + host + ":"
+                + port + "/");
     }
 
     /**
@@ -110,6 +135,19 @@ public final class BareServer implements AutoCloseable {
      * @throws IllegalStateException if it cannot listen on the host and port
      */
     public static BareServer start(String host, int port) {
+        return start(host, port, null);
+    }
+
+    /**
+     * Starts a server, with the library on namespace {@code /} or without it.
+     *
+     * @param host the address to bind
+     * @param port the port
+     * @param library the library's options for {@code /}, or {@code null} for none
+     * @return the running server
+     * @throws IllegalStateException if it cannot listen on the host and port
+     */
+    public static BareServer start(String host, int port, JwtAuthOptions library) {
         Objects.requireNonNull(host, "host");
         Configuration config = new Configuration();
         config.getSocketConfig().setReuseAddress(true);
@@ -120,6 +158,13 @@ public final class BareServer implements AutoCloseable {
         SocketIOServer server = new SocketIOServer(config);
         SocketIONamespace root = server.getNamespace(Namespace.DEFAULT_NAME);
         root.addEventListener("echo", Object.class, (client, data, ack) -> client.sendEvent("echo-response", data));
+        if (library == null) {
+            // authenticate mode's messages, without any check: the baseline of an authenticate-mode comparison
+            root.addEventListener("authenticate", Object.class, (client, data, ack) ->
+                    client.sendEvent("authenticated"));
+        } else {
+            SocketIoJwt.authorize(library).install(server, "/");
+        }
         try {
             server.start();
         } catch (Exception e) { // netty rethrows the bind failure, a checked exception, undeclared
