@@ -67,6 +67,7 @@ const STRING_OPTIONS = {
     jar: { def: path.join(REPO, 'example-server', 'target', 'example-server.jar'), help: 'the example server jar' },
     'auth-server': { def: 'example', allowed: ['example', 'library'],
         help: 'the authenticated server: the example server, or the bare server with only the library on / (BareServer --library)' },
+    'token-cache': { def: null, help: 'with --auth-server library: the library\'s verifiedTokenCacheSize (0 turns the cache off)' },
     json: { def: null, help: 'also write every measurement and the summary to this file' },
 };
 // Both servers log at WARN: the example server's audit listener logs every authentication at INFO.
@@ -708,7 +709,8 @@ async function main() {
         servers[mode] = cfg.authServer === 'library'
             ? new ServerProcess(mode, `bare server + netty-socketio-jwt (${mode} mode)`, mode,
                 (port) => ['-cp', jar, 'io.github.socketiojwt.example.bench.BareServer', '--port', String(port),
-                    '--library', mode], { JWT_SECRET: secret })
+                    '--library', mode, ...(cfg.tokenCache === null ? [] : ['--token-cache', cfg.tokenCache])],
+                { JWT_SECRET: secret })
             : new ServerProcess(mode, `example server (${mode} mode)`, mode,
                 (port) => ['-jar', jar, '--port', String(port), '--mode', mode, '--user', 'bench:not-used-by-the-bench'],
                 { JWT_SECRET: secret });

@@ -52,6 +52,7 @@ public final class BareServer implements AutoCloseable {
             "  --library MODE      install netty-socketio-jwt on / in MODE (handshake or authenticate), with the",
             "                      HS256 secret of the JWT_SECRET environment variable: the library alone, no",
             "                      example routes",
+            "  --token-cache N     with --library: verifiedTokenCacheSize (default 10000; 0 turns it off)",
             "  --help              prints this text",
             "");
 
@@ -75,13 +76,15 @@ public final class BareServer implements AutoCloseable {
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
         AuthMode library = null;
+        int tokenCache = 10_000;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if ("--help".equals(arg)) {
                 out.print(USAGE);
                 return;
             }
-            if (!"--port".equals(arg) && !"--host".equals(arg) && !"--library".equals(arg)) {
+            if (!"--port".equals(arg) && !"--host".equals(arg) && !"--library".equals(arg)
+                    && !"--token-cache".equals(arg)) {
                 err.println("bare-server: unknown option " + printable(arg)
                         + " (expected: --port, --host, --library, --help)");
                 System.exit(2);
@@ -93,6 +96,12 @@ public final class BareServer implements AutoCloseable {
             String value = args[++i];
             if ("--host".equals(arg)) {
                 host = value;
+            } else if ("--token-cache".equals(arg)) {
+                tokenCache = port(value) >= 0 || "0".equals(value) ? Integer.parseInt(value) : -1;
+                if (tokenCache < 0) {
+                    err.println("bare-server: --token-cache: " + printable(value) + " (expected: 0 to 65535)");
+                    System.exit(2);
+                }
             } else if ("--library".equals(arg)) {
                 library = "handshake".equals(value) ? AuthMode.HANDSHAKE
                         : "authenticate".equals(value) ? AuthMode.AUTHENTICATE : null;
@@ -116,7 +125,7 @@ public final class BareServer implements AutoCloseable {
         }
         try {
             start(host, port, library == null ? null
-                    : JwtAuthOptions.builder(library).secret(secret).build());
+                    : JwtAuthOptions.builder(library).secret(secret).verifiedTokenCacheSize(tokenCache).build());
         } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("bare-server: " + e.getMessage());
             System.exit(1);
