@@ -430,13 +430,13 @@ public final class Guard {
      * @return whether it joined
      */
     boolean joinRoom(ClientHead head, String namespace, String room) {
-        Session session = sessions.get(head);
-        NamespaceAuth auth = session == null ? null : session.get(namespace);
-        TokenAuthenticator policy = policies.apply(namespace);
-        Namespace ns = hub.get(namespace);
-        if (auth == null || policy == null || ns == null) {
+        Bound bound = bound(head, namespace);
+        if (bound == null) {
             return false;
         }
+        NamespaceAuth auth = bound.auth();
+        TokenAuthenticator policy = bound.policy();
+        Namespace ns = bound.ns();
         JwtPrincipal principal;
         synchronized (auth) {
             principal = auth.principal;
@@ -721,14 +721,15 @@ public final class Guard {
      *         {@link IllegalStateException} (the socket is neither quarantined nor authenticated there)
      */
     CompletableFuture<JwtPrincipal> authenticateWith(ClientHead head, String namespace, String token) {
-        Session session = sessions.get(head);
-        NamespaceAuth auth = session == null ? null : session.get(namespace);
-        TokenAuthenticator policy = policies.apply(namespace);
-        Namespace ns = hub.get(namespace);
-        if (auth == null || policy == null || ns == null) {
+        Bound bound = bound(head, namespace);
+        if (bound == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the socket is not connected to "
                     + display(namespace) + ", or that namespace is not protected"));
         }
+        Session session = bound.session();
+        NamespaceAuth auth = bound.auth();
+        TokenAuthenticator policy = bound.policy();
+        Namespace ns = bound.ns();
         Boolean renewal = startVerification(auth);
         if (renewal == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("the socket is "
@@ -775,7 +776,7 @@ public final class Guard {
 
     private static UnauthorizedException ended() {
         return new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
-                "the socket's authentication ended before the renewal completed");
+                "the socket's authentication ended before the token could be applied");
     }
 
     /** @return null when renewed, else why not (a refused subject change has been dealt with) */
@@ -912,20 +913,32 @@ public final class Guard {
      * @return whether the socket was authenticated there
      */
     boolean deauthenticate(ClientHead head, String namespace, Deauthentication action) {
-        Session session = sessions.get(head);
-        NamespaceAuth auth = session == null ? null : session.get(namespace);
-        TokenAuthenticator policy = policies.apply(namespace);
-        if (auth == null || policy == null) {
+        Bound bound = bound(head, namespace);
+        if (bound == null) {
             return false;
         }
+        NamespaceAuth auth = bound.auth();
         synchronized (auth) { // a promotion in progress on another thread completes first
             if (auth.phase != NamespaceAuth.Phase.AUTHENTICATED) {
                 return false;
             }
         }
-        end(session, auth, hub.get(namespace), policy, new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
+        end(bound.session(), auth, bound.ns(), bound.policy(), new UnauthorizedException(ErrorCode.DEAUTHENTICATED,
                 "The session was ended by the server."), Outcome.DEAUTHENTICATED, action);
         return true;
+    }
+
+    /** A socket's state on a protected namespace, for the application's calls. */
+    private record Bound(Session session, NamespaceAuth auth, TokenAuthenticator policy, Namespace ns) {
+    }
+
+    /** @return the socket's state on a protected namespace, or {@code null} when it has none there */
+    private Bound bound(ClientHead head, String namespace) {
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null ? null : session.get(namespace);
+        TokenAuthenticator policy = policies.apply(namespace);
+        Namespace ns = hub.get(namespace);
+        return auth == null || policy == null || ns == null ? null : new Bound(session, auth, policy, ns);
     }
 
     /**

@@ -159,7 +159,6 @@ final class TokenVerifier {
                 && !KeyAlgorithms.algorithmsFor(key, options.weakHmacAllowed()).contains(decoded.algorithm)) {
             throw new UnauthorizedException(ErrorCode.INVALID_ALGORITHM, "invalid algorithm");
         }
-        SecureDigestAlgorithm algorithm = algorithm(decoded.algorithm);
         byte[] signature;
         try {
             signature = Base64.getUrlDecoder().decode(decoded.signature);
@@ -171,7 +170,8 @@ final class TokenVerifier {
         try {
             valid = staticMac != null
                     ? MessageDigest.isEqual(staticMac.get().doFinal(decoded.signingInput), signature) // constant time
-                    : algorithm.verify(new SignatureCheck(decoded.signingInput, key, signature));
+                    : ((SecureDigestAlgorithm) algorithm(decoded.algorithm)).verify(
+                            new SignatureCheck(decoded.signingInput, key, signature));
         } catch (io.jsonwebtoken.security.SecurityException | IllegalArgumentException e) {
             log.debug("signature check refused the key or the signature: {}", e.getClass().getSimpleName());
             throw new UnauthorizedException(ErrorCode.INVALID_SIGNATURE, "invalid signature");
