@@ -7,6 +7,7 @@ import com.corundumstudio.socketio.ack.AckManager;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.listener.ConnectListener;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.messages.PacketsMessage;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +41,8 @@ import java.util.function.Consumer;
 /**
  * netty-socketio's channel initializer with the library's gate built in: it replaces the inbound packet handler
  * with the {@link Guard}, watches each new session right after netty-socketio authorized its handshake, forces
- * random session ids, and forgets sessions when netty-socketio does.
+ * random session ids, forgets sessions when netty-socketio does, and encodes long-polling responses without
+ * netty-socketio's packet loss ({@link LosslessPacketEncoder}).
  *
  * <p>One instance serves one server and holds the policy of every protected namespace.
  */
@@ -61,6 +64,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     private volatile ChannelHandler packetHandler;
     private volatile ChannelHandler handshakeHandler;
     private volatile ChannelHandler transportCheck;
+    private volatile ChannelHandler encoderHandler;
     private volatile ScheduledFuture<?> sweeper;
     private volatile boolean stopped;
 
@@ -142,6 +146,12 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         this.packetHandler = new GuardedPacketHandler(newGuard);
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration, clientsBox);
+        try {
+            this.encoderHandler = new EncoderHandler(configuration,
+                    new LosslessPacketEncoder(configuration, configuration.getJsonSupport()));
+        } catch (IOException e) {
+            throw new IllegalStateException("netty-socketio's encoder could not start", e);
+        }
         this.guard = newGuard;
         newGuard.register();
         scheduleSweep();
@@ -151,6 +161,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
         pipeline.replace(PACKET_HANDLER, PACKET_HANDLER, packetHandler);
+        pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoderHandler);
         pipeline.addBefore(AUTHORIZE_HANDLER, TRANSPORT_CHECK, transportCheck);
         pipeline.addAfter(AUTHORIZE_HANDLER, HANDSHAKE_GUARD, handshakeHandler);
         for (Consumer<ChannelPipeline> customizer : customizers) {
