@@ -69,6 +69,7 @@ const STRING_OPTIONS = {
         help: 'the authenticated server: the example server, or the bare server with only the library on / (BareServer --library)' },
     'token-cache': { def: null, help: 'with --auth-server library: the library\'s verifiedTokenCacheSize (0 turns the cache off)' },
     json: { def: null, help: 'also write every measurement and the summary to this file' },
+    pin: { def: null, help: 'SERVER,CLIENT: pin every server to CPU SERVER and this load generator to CPU CLIENT (taskset), e.g. 0,1' },
 };
 // Both servers log at WARN: the example server's audit listener logs every authentication at INFO.
 const FIXED_JVM_OPTS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
@@ -142,6 +143,13 @@ function parseArgs(argv) {
         cfg[camel(name)] = value;
     }
     cfg.jvmOpts = cfg.jvmOpts.split(/\s+/).filter(Boolean);
+    if (cfg.pin !== null) {
+        const cpus = cfg.pin.split(',').map((s) => s.trim());
+        if (cpus.length !== 2 || !cpus.every((c) => /^[0-9]+$/.test(c)) || cpus[0] === cpus[1]) {
+            throw new UsageError(`--pin: '${cfg.pin}' (expected: two different CPU numbers, SERVER,CLIENT, such as 0,1)`);
+        }
+        cfg.pin = { server: cpus[0], client: cpus[1] };
+    }
     return cfg;
 }
 
@@ -231,8 +239,10 @@ class ServerProcess {
         this.port = await freePort();
         this.url = `http://127.0.0.1:${this.port}`;
         const args = [...cfg.jvmOpts, ...FIXED_JVM_OPTS, ...this.args(this.port)];
-        this.commandLine = `java ${args.join(' ')}`;
-        this.child = spawn('java', args, { cwd: REPO, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        // taskset execs java: the pid read for CPU time stays the server's.
+        const [command, argv] = cfg.pin ? ['taskset', ['-c', cfg.pin.server, 'java', ...args]] : ['java', args];
+        this.commandLine = `${command} ${argv.join(' ')}`;
+        this.child = spawn(command, argv, { cwd: REPO, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
         children.add(this.child);
         const keep = (chunk) => {
             this.output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -697,6 +707,14 @@ async function main() {
         return 1;
     }
     CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    if (cfg.pin) {
+        try {
+            execFileSync('taskset', ['-a', '-cp', cfg.pin.client, String(process.pid)], { stdio: 'ignore' });
+        } catch (e) {
+            console.error(`load.mjs: --pin: taskset could not pin this process to CPU ${cfg.pin.client} (${e.message})`);
+            return 1;
+        }
+    }
 
     const secret = randomBytes(32).toString('base64url');
     const ctx = { secret, wrongSecret: randomBytes(32).toString('base64url') };
@@ -718,7 +736,7 @@ async function main() {
     const started = Date.now();
     const loadBefore = os.loadavg();
     log(`${cfg.smoke ? 'smoke' : 'load'} run: ${os.cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`
-        + `, CLK_TCK ${CLK_TCK}`);
+        + `, CLK_TCK ${CLK_TCK}` + (cfg.pin ? `, servers on CPU ${cfg.pin.server}, load generator on CPU ${cfg.pin.client}` : ''));
 
     const records = [];
     const idleCpu = {};
