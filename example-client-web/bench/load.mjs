@@ -35,7 +35,7 @@
 
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +49,7 @@ const OPTIONS = {
     connections: { def: 2000, smoke: 30, help: 'connections per CPU measurement (new tokens, used tokens, rejections)' },
     concurrency: { def: 50, smoke: 10, help: 'connections in flight at once' },
     warmup: { def: 20000, smoke: 60, help: 'warm-up connections per server, before any measurement' },
+    'warmup-more': { def: 10, smoke: 0, help: 'then at most this many warm-up batches of --connections more, until the JIT compilers are quiet (at most 3 % of a batch\'s CPU, or 2 clock ticks)' },
     rounds: { def: 3, smoke: 1, help: 'rounds; each measures every figure once per server' },
     'echo-sockets': { def: 200, smoke: 10, help: 'connected sockets in the echo measurement' },
     echoes: { def: 50, smoke: 5, help: 'echo round trips per socket, one after the other' },
@@ -72,7 +73,8 @@ const STRING_OPTIONS = {
     pin: { def: null, help: 'SERVER,CLIENT: pin every server to CPU SERVER and this load generator to CPU CLIENT (taskset), e.g. 0,1' },
 };
 // Both servers log at WARN: the example server's audit listener logs every authentication at INFO.
-const FIXED_JVM_OPTS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
+// Compiler threads that live as long as the JVM: the JIT's CPU time can be told apart (see jvmThreadTicks).
+const FIXED_JVM_OPTS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-XX:-UseDynamicNumberOfCompilerThreads'];
 const LOW_TICKS = 20;
 
 function usage() {
@@ -123,7 +125,7 @@ function parseArgs(argv) {
     for (const [name, o] of Object.entries(OPTIONS)) {
         const raw = given[name] ?? String(smoke ? o.smoke : o.def);
         const n = Number(raw);
-        const min = name === 'warmup' || name === 'settle-ms' ? 0 : 1;
+        const min = name === 'warmup' || name === 'warmup-more' || name === 'settle-ms' ? 0 : 1;
         if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: '${raw}' (expected: an integer >= ${min})`);
         cfg[camel(name)] = n;
     }
@@ -286,6 +288,29 @@ class ServerProcess {
         return Number(fields[11]) + Number(fields[12]);
     }
 
+    /**
+     * utime + stime of the JVM's JIT compiler threads (C1, C2; -XX:-UseDynamicNumberOfCompilerThreads keeps them
+     * alive, so none takes its time away with it) and of its garbage collector's threads, in clock ticks.
+     */
+    jvmThreadTicks() {
+        const ticks = { jit: 0, gc: 0 };
+        for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+            let stat;
+            try {
+                stat = readFileSync(`/proc/${this.pid}/task/${tid}/stat`, 'utf8');
+            } catch {
+                continue; // the thread ended meanwhile
+            }
+            const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            const kind = /^C[12] CompilerThre/.test(comm) ? 'jit' : /^(GC Thread|G1 |VM Thread)/.test(comm) ? 'gc' : null;
+            if (kind) {
+                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                ticks[kind] += Number(fields[11]) + Number(fields[12]);
+            }
+        }
+        return ticks;
+    }
+
     rssKb() {
         const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
         return match ? Number(match[1]) : NaN;
@@ -417,13 +442,16 @@ async function closeSocket(cfg, opened, where) {
 async function measureCpu(cfg, server, work) {
     const clientBefore = process.cpuUsage();
     const t0 = performance.now();
+    const jvmBefore = server.jvmThreadTicks();
     const before = server.cpuTicks();
     await work();
     await sleep(cfg.settleMs);
     const ticks = server.cpuTicks() - before;
+    const jvm = server.jvmThreadTicks();
     const wallMs = performance.now() - t0;
     const client = process.cpuUsage(clientBefore);
-    return { ticks, wallMs, clientCpuMs: (client.user + client.system) / 1000 };
+    return { ticks, jitTicks: jvm.jit - jvmBefore.jit, gcTicks: jvm.gc - jvmBefore.gc, wallMs,
+        clientCpuMs: (client.user + client.system) / 1000 };
 }
 
 /**
@@ -545,25 +573,39 @@ const PHASE_ORDER = ['cold', 'warm', 'reject', 'echo', 'idle'];
 
 // --- the run --------------------------------------------------------------------------------------------------------
 
+/** Warms a server up with `count` connections, then with more batches until its JIT compilers are quiet. */
 async function warmUp(cfg, ctx, server) {
-    const perCompression = Math.ceil(cfg.warmup / cfg.compression.length);
+    await warmUpWith(cfg, ctx, server, cfg.warmup);
+    for (let more = 0; more < cfg.warmupMore; more++) {
+        const m = await measureCpu(cfg, server, () => warmUpWith(cfg, ctx, server, cfg.connections));
+        if (m.jitTicks <= Math.max(2, 0.03 * m.ticks)) return { more, quiet: true };
+    }
+    return { more: cfg.warmupMore, quiet: cfg.warmupMore === 0 };
+}
+
+async function warmUpWith(cfg, ctx, server, count) {
+    // The bare server is warmed up with the messages of every mode it is compared with.
+    const protocols = server.mode === 'none' ? cfg.modes : [server.mode];
+    const share = Math.ceil(count / cfg.compression.length / protocols.length);
     for (const compression of cfg.compression) {
-        const c = { ...ctx, compression: compression === 'on', where: `warm-up compression ${compression}` };
-        const issued = [];
-        const accept = Math.ceil(perCompression / 2);
-        const reuse = Math.ceil(perCompression / 4);
-        const bad = Math.max(0, perCompression - accept - reuse);
-        await connectionBatch(cfg, c, server, { count: accept, expect: 'accept', issued });
-        if (server.mode === 'none') {
-            await connectionBatch(cfg, c, server, { count: reuse + bad, expect: 'accept' });
-        } else {
-            await connectionBatch(cfg, c, server, { count: reuse, expect: 'accept', tokens: issued });
-            await connectionBatch(cfg, c, server, { count: bad, expect: 'reject' });
+        for (const mode of protocols) {
+            const c = { ...ctx, mode, compression: compression === 'on', where: `warm-up compression ${compression}` };
+            const issued = [];
+            const accept = Math.ceil(share / 2);
+            const reuse = Math.ceil(share / 4);
+            const bad = Math.max(0, share - accept - reuse);
+            await connectionBatch(cfg, c, server, { count: accept, expect: 'accept', issued });
+            if (server.mode === 'none') {
+                await connectionBatch(cfg, c, server, { count: reuse + bad, expect: 'accept' });
+            } else {
+                await connectionBatch(cfg, c, server, { count: reuse, expect: 'accept', tokens: issued });
+                await connectionBatch(cfg, c, server, { count: bad, expect: 'reject' });
+            }
+            const sockets = await openMany(cfg, c, server, cfg.echoSockets);
+            const text = 'x'.repeat(cfg.echoBytes);
+            await Promise.all(sockets.map((s) => echoLoop(cfg, s, text).catch((e) => fail(c.where, e.message))));
+            await closeMany(cfg, c, server, sockets);
         }
-        const sockets = await openMany(cfg, c, server, cfg.echoSockets);
-        const text = 'x'.repeat(cfg.echoBytes);
-        await Promise.all(sockets.map((s) => echoLoop(cfg, s, text).catch((e) => fail(c.where, e.message))));
-        await closeMany(cfg, c, server, sockets);
     }
 }
 
@@ -595,6 +637,7 @@ function summarize(cfg, records) {
                 return { bare, auth, ratio: auth / bare, delta: auth - bare };
             };
             const cpu = (r) => (r.ticks / CLK_TCK) * 1e6 / r.ops;
+            const cpuNoJit = (r) => ((r.ticks - r.jitTicks) / CLK_TCK) * 1e6 / r.ops;
             rows.push({
                 compression, mode,
                 figures: {
@@ -602,6 +645,10 @@ function summarize(cfg, records) {
                     cpuPerConnectionUsedToken: { unit: 'µs', ...figure('warm', cpu) },
                     cpuPerRejection: { unit: 'µs', ...figure('reject', cpu) },
                     cpuPerEcho: { unit: 'µs', ...figure('echo', cpu) },
+                    cpuPerConnectionNewTokenNoJit: { unit: 'µs', ...figure('cold', cpuNoJit) },
+                    cpuPerConnectionUsedTokenNoJit: { unit: 'µs', ...figure('warm', cpuNoJit) },
+                    cpuPerRejectionNoJit: { unit: 'µs', ...figure('reject', cpuNoJit) },
+                    cpuPerEchoNoJit: { unit: 'µs', ...figure('echo', cpuNoJit) },
                     heapPerIdleSocket: { unit: 'B', ...figure('idle', (r) => r.heapBytesPerSocket) },
                     rssPerIdleSocket: { unit: 'B', ...figure('idle', (r) => r.rssBytesPerSocket) },
                     connectLatencyP50NewToken: { unit: 'ms', ...latency('cold', 0.5) },
@@ -624,6 +671,10 @@ const LABELS = {
     cpuPerConnectionUsedToken: 'CPU per connection, used token',
     cpuPerRejection: 'CPU per rejection (bad signature) ¹',
     cpuPerEcho: 'CPU per echo round trip',
+    cpuPerConnectionNewTokenNoJit: '  the same, JIT excluded ⁴: new token',
+    cpuPerConnectionUsedTokenNoJit: '  used token',
+    cpuPerRejectionNoJit: '  rejection',
+    cpuPerEchoNoJit: '  echo round trip',
     heapPerIdleSocket: 'live heap per idle socket ³',
     rssPerIdleSocket: 'RSS per idle socket ²',
     connectLatencyP50NewToken: 'connect latency p50, new token',
@@ -673,6 +724,8 @@ function table(cfg, rows, context) {
         '¹ bare: a plain accepted connection (a bare server refuses nothing).',
         '² RSS grows in steps and is rarely returned: the live heap is the better figure.',
         '³ tokens verified beforehand: the verified-token cache is in both readings, not in the difference.',
+        '⁴ without the CPU time of the JVM\'s JIT compiler threads, which still compile now and then after the',
+        '  warm-up (a C2 compilation can cost more than a whole batch of connections): the steadier figure.',
         'CPU: utime+stime of the server JVM per operation, connect to server-side close included; latencies: as',
         'the client sees them at --concurrency ' + cfg.concurrency + ', client queueing included.',
         context);
@@ -747,9 +800,10 @@ async function main() {
         }));
         for (const server of Object.values(servers)) {
             const t0 = Date.now();
-            await warmUp(cfg, ctx, server);
+            const { more, quiet } = await warmUp(cfg, ctx, server);
             server.checkAlive();
-            log(`warmed up ${server.label} (${cfg.warmup} connections, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+            log(`warmed up ${server.label} (${cfg.warmup + more * cfg.connections} connections, `
+                + `${((Date.now() - t0) / 1000).toFixed(1)} s${quiet ? '' : '; the JIT compilers were still busy'})`);
         }
         for (const server of Object.values(servers)) {
             const ms = cfg.smoke ? 200 : 2000;
