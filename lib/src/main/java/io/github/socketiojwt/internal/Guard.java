@@ -1048,13 +1048,15 @@ public final class Guard {
                 return;
             }
             head.send(Wire.disconnect(head, namespace));
-            Timers.whenOrAfter(() -> delivered(head) && System.nanoTime() - decideAt >= 0, DELIVERY_CHECK,
-                    LINGER.plus(DELIVERY_LIMIT), () -> {
+            // Nothing is decided before the linger time: the timer wakes once then, not every check step.
+            Duration untilDecision = Duration.ofNanos(Math.max(0, decideAt - System.nanoTime()));
+            Timers.schedule(untilDecision, () -> Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK,
+                    DELIVERY_LIMIT, () -> {
                         NamespaceAuth retried = session.get(namespace); // a new CONNECT to the same namespace
                         if (!session.hasOtherLiveNamespace(namespace) && (retried == null || !retried.isLive())) {
                             disconnect(head);
                         }
-                    });
+                    }));
         });
     }
 
