@@ -877,7 +877,13 @@ public final class RawClient implements AutoCloseable {
         HttpResponse<byte[]> response;
         try {
             HttpRequest request = requestBuilder(pollingUri()).timeout(IO_TIMEOUT).GET().build();
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException stale) {
+                // The shared client may pick a pooled keep-alive connection the server has just closed (it closes
+                // the connections of sessions it ends); like a browser, retry the idempotent GET once.
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            }
         } catch (IOException e) {
             recordError(e);
             markClosed("polling handshake failed: " + e);
