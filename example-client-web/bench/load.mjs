@@ -290,10 +290,11 @@ class ServerProcess {
 
     /**
      * utime + stime of the JVM's JIT compiler threads (C1, C2; -XX:-UseDynamicNumberOfCompilerThreads keeps them
-     * alive, so none takes its time away with it) and of its garbage collector's threads, in clock ticks.
+     * alive, so none takes its time away with it), of its garbage collector's threads and of the library's timer
+     * thread, in clock ticks.
      */
     jvmThreadTicks() {
-        const ticks = { jit: 0, gc: 0 };
+        const ticks = { jit: 0, gc: 0, timer: 0 };
         for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
             let stat;
             try {
@@ -302,7 +303,8 @@ class ServerProcess {
                 continue; // the thread ended meanwhile
             }
             const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            const kind = /^C[12] CompilerThre/.test(comm) ? 'jit' : /^(GC Thread|G1 |VM Thread)/.test(comm) ? 'gc' : null;
+            const kind = /^C[12] CompilerThre/.test(comm) ? 'jit' : /^(GC Thread|G1 |VM Thread)/.test(comm) ? 'gc'
+                : comm.startsWith('socketio-jwt') ? 'timer' : null;
             if (kind) {
                 const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
                 ticks[kind] += Number(fields[11]) + Number(fields[12]);
@@ -450,7 +452,8 @@ async function measureCpu(cfg, server, work) {
     const jvm = server.jvmThreadTicks();
     const wallMs = performance.now() - t0;
     const client = process.cpuUsage(clientBefore);
-    return { ticks, jitTicks: jvm.jit - jvmBefore.jit, gcTicks: jvm.gc - jvmBefore.gc, wallMs,
+    return { ticks, jitTicks: jvm.jit - jvmBefore.jit, gcTicks: jvm.gc - jvmBefore.gc,
+        timerTicks: jvm.timer - jvmBefore.timer, wallMs,
         clientCpuMs: (client.user + client.system) / 1000 };
 }
 
