@@ -12,7 +12,6 @@ import com.corundumstudio.socketio.messages.PacketsMessage;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.corundumstudio.socketio.protocol.Packet;
-import com.corundumstudio.socketio.protocol.PacketDecoder;
 import com.corundumstudio.socketio.protocol.PacketType;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.github.socketiojwt.AccessRules;
@@ -61,11 +60,10 @@ public final class Guard {
     private static final Duration LINGER = Duration.ofMillis(500);
     private static final Duration PUMP_STEP = Duration.ofMillis(100);
     private static final int PUMP_STEPS = 100;
-    private static final byte RECORD_SEPARATOR = 0x1e;
 
     private final Function<String, TokenAuthenticator> policies;
     private final NamespacesHub hub;
-    private final PacketDecoder decoder;
+    private final PacketReader reader;
     private final PacketListener packetListener;
     private final ExceptionListener exceptionListener;
     private final Namespace parkedRoot;
@@ -76,12 +74,12 @@ public final class Guard {
     private final Map<ClientHead, Session> sessions = new ConcurrentHashMap<>();
     private final ClientsBox clientsBox;
 
-    Guard(Function<String, TokenAuthenticator> policies, NamespacesHub hub, PacketDecoder decoder,
+    Guard(Function<String, TokenAuthenticator> policies, NamespacesHub hub, PacketReader reader,
             PacketListener packetListener, ExceptionListener exceptionListener, ClientsBox clientsBox) {
         this.policies = policies;
         this.clientsBox = clientsBox;
         this.hub = hub;
-        this.decoder = decoder;
+        this.reader = reader;
         this.packetListener = packetListener;
         this.exceptionListener = exceptionListener;
         // A private namespace equal to "/" by name: netty-socketio sees the socket as connected to "/" and
@@ -141,22 +139,24 @@ public final class Guard {
     void onPackets(ChannelHandlerContext ctx, PacketsMessage message) {
         ByteBuf content = message.getContent();
         ClientHead head = message.getClient();
+        Transport transport = message.getTransport();
         while (content.isReadable()) {
-            ByteBuf frame = nextFrame(content);
-            if (!frame.isReadable()) {
-                continue; // an empty record between two separators
-            }
             Packet packet;
             try {
-                packet = decoder.decodePackets(frame, head);
-            } catch (Exception e) {
-                // The message may carry a token: log neither the content nor the exception's message.
-                log.debug("Dropped an undecodable packet from session {} ({})", head.getSessionId(),
-                        e.getClass().getSimpleName());
+                ByteBuf frame = reader.nextFrame(head, content, transport);
+                if (!frame.isReadable()) {
+                    continue; // an empty record between two separators
+                }
+                packet = reader.decode(head, frame, transport);
+            } catch (PacketReader.MalformedPacket e) {
+                onMalformed(head, e);
                 return;
             }
+            if (packet == null) {
+                continue; // an attachment of a binary packet that awaits more
+            }
             try {
-                if (!dispatch(head, packet, message.getTransport())) {
+                if (!dispatch(head, packet, transport)) {
                     return;
                 }
             } catch (Exception e) {
@@ -167,36 +167,24 @@ public final class Guard {
     }
 
     /**
-     * Cuts the next record-separated (Engine.IO v4) packet off the message, so that netty-socketio's decoder sees
-     * one packet at a time: given several, it copies each into a pooled buffer that it never releases (a leak on
-     * every multi-packet message). Length-prefixed Engine.IO v3 payloads are left to the decoder, which slices
-     * them without copying.
+     * A packet that cannot be decoded ends the connection, as it would on a Socket.IO server, after a last answer
+     * where the client is waiting for one: a quarantined socket that sends an undecodable packet on its
+     * namespace has sent no usable token, and is told {@code unauthorized} ({@code invalid token datatype}) as for
+     * any {@code authenticate} without one. Nothing of the packet is logged: it may carry a token.
      */
-    private static ByteBuf nextFrame(ByteBuf content) {
-        if (content.getByte(content.readerIndex()) == 0x0 || hasLengthHeader(content)) {
-            return content;
+    private void onMalformed(ClientHead head, PacketReader.MalformedPacket error) {
+        log.debug("Closing session {}: {}", head.getSessionId(), error.getMessage());
+        String name = error.namespace();
+        Session session = sessions.get(head);
+        NamespaceAuth auth = session == null || name == null ? null : session.get(name);
+        TokenAuthenticator policy = name == null ? null : policies.apply(name);
+        Namespace ns = name == null ? null : hub.get(name);
+        if (auth != null && policy != null && ns != null && auth.phase == NamespaceAuth.Phase.QUARANTINED) {
+            failAuthenticate(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_DATATYPE,
+                    "invalid token datatype"));
+            return; // closed once the client has the answer (its ack, or the grace period)
         }
-        int separator = content.bytesBefore(RECORD_SEPARATOR);
-        if (separator < 0) {
-            return content;
-        }
-        ByteBuf frame = content.readSlice(separator);
-        content.skipBytes(1);
-        return frame;
-    }
-
-    /** netty-socketio's own test for an Engine.IO v3 {@code <length>:} prefix (PacketDecoder.hasLengthHeader). */
-    private static boolean hasLengthHeader(ByteBuf buffer) {
-        for (int i = 0; i < Math.min(buffer.readableBytes(), 10); i++) {
-            byte b = buffer.getByte(buffer.readerIndex() + i);
-            if (b == (byte) ':' && i > 0) {
-                return true;
-            }
-            if (b > 57 || b < 48) {
-                return false;
-            }
-        }
-        return false;
+        closeWhenDelivered(head);
     }
 
     private void report(ChannelHandlerContext ctx, ClientHead head, Exception error) {
@@ -278,6 +266,10 @@ public final class Guard {
     /** A public namespace: exactly netty-socketio's InPacketHandler. */
     private boolean publicMessage(ClientHead head, Packet packet, Transport transport, Namespace ns) {
         if (packet.getSubType() == PacketType.CONNECT) {
+            if (packet.getData() == PacketReader.UNREADABLE_PAYLOAD) {
+                head.send(Wire.invalidPayload(head, packet.getNsp()));
+                return false;
+            }
             NamespaceClient client = head.addNamespaceClient(ns);
             if (Wire.isV4(head)) {
                 if (packet.getData() != null) {
@@ -1058,6 +1050,11 @@ public final class Guard {
                         }
                     }));
         });
+    }
+
+    /** Closes a connection once the packets already queued for it are sent (or after a bounded wait). */
+    private void closeWhenDelivered(ClientHead head) {
+        Timers.whenOrAfter(() -> delivered(head), DELIVERY_CHECK, DELIVERY_LIMIT, () -> disconnect(head));
     }
 
     /**

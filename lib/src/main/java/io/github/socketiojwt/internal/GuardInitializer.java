@@ -14,7 +14,6 @@ import com.corundumstudio.socketio.messages.PacketsMessage;
 import com.corundumstudio.socketio.namespace.Namespace;
 import com.corundumstudio.socketio.namespace.NamespacesHub;
 import com.corundumstudio.socketio.protocol.JsonSupport;
-import com.corundumstudio.socketio.protocol.PacketDecoder;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -137,10 +136,11 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         decodingJson.addEventMapping(Namespace.DEFAULT_NAME, Guard.AUTHENTICATE, Object.class);
         AckManager ackManager = field("ackManager", AckManager.class);
         CancelableScheduler scheduler = field("scheduler", CancelableScheduler.class);
-        PacketDecoder decoder = new PacketDecoder(new QuietJsonSupport(decodingJson), ackManager);
+        PacketReader reader = new PacketReader(new QuietJsonSupport(decodingJson), ackManager,
+                BinaryJson.of(decodingJson));
         PacketListener listener = new PacketListener(ackManager, namespacesHub, null, scheduler);
         ClientsBox clientsBox = field("clientsBox", ClientsBox.class);
-        Guard newGuard = new Guard(this::policy, namespacesHub, decoder, listener,
+        Guard newGuard = new Guard(this::policy, namespacesHub, reader, listener,
                 configuration.getExceptionListener(), clientsBox);
         installRootGate(namespacesHub.get(Namespace.DEFAULT_NAME), newGuard);
         this.packetHandler = new GuardedPacketHandler(newGuard);

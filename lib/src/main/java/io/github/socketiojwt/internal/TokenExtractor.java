@@ -62,8 +62,11 @@ final class TokenExtractor {
     }
 
     private static String fromAuthPayload(Object payload) {
-        if (!(payload instanceof Map)) {
+        if (payload == null) {
             return null;
+        }
+        if (!(payload instanceof Map)) {
+            throw new UnauthorizedException(ErrorCode.TOKEN_DATATYPE, "invalid token datatype"); // not an object
         }
         Map<?, ?> auth = (Map<?, ?>) payload;
         if (!auth.containsKey("token")) {

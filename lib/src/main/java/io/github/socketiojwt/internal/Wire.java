@@ -97,6 +97,16 @@ final class Wire {
         return payload;
     }
 
+    /**
+     * The refusal of a CONNECT to a public namespace whose payload is not a JSON object: CONNECT_ERROR
+     * {@code {message: "invalid payload"}} (an object, so that v4 clients show the message).
+     */
+    static Packet invalidPayload(ClientHead head, String nsp) {
+        Packet packet = message(head, PacketType.ERROR, nsp);
+        packet.setData(Map.of("message", "invalid payload"));
+        return packet;
+    }
+
     static Packet disconnect(ClientHead head, String nsp) {
         return message(head, PacketType.DISCONNECT, nsp);
     }
