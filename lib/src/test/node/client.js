@@ -39,8 +39,9 @@
  *   ]
  * }
  *
- * Recorded events: connect, connect_error ({message, data}, plus "type" for
- * v2 transport errors, e.g. "TransportError"), error (v2: the
+ * Recorded events: connect, connect_error ({message, data}, plus "type" and
+ * "description" for transport errors, e.g. "TransportError" and 431 or
+ * "Unexpected server response: 431"), error (v2: the
  * server's ERROR packet payload as is), disconnect (reason), authenticated,
  * unauthorized, reconnect_attempt, "ack:<event>" and every name in "listen".
  *
@@ -243,6 +244,20 @@ function createSocket(scenario) {
     return fail('unknown version ' + JSON.stringify(scenario.version) + ' (expected "2" or "4")');
 }
 
+/**
+ * What a transport error says of its cause: the HTTP status (polling), or the message of the websocket's
+ * ErrorEvent / Error (e.g. "Unexpected server response: 431"); undefined otherwise.
+ */
+function transportErrorDescription(description) {
+    if (typeof description === 'number' || typeof description === 'string') {
+        return description;
+    }
+    if (description && typeof description.message === 'string') {
+        return description.message;
+    }
+    return undefined;
+}
+
 function attachListeners(scenario) {
     const engine = socket.io && socket.io.engine;
     if (engine) {
@@ -254,6 +269,10 @@ function attachListeners(scenario) {
             const info = { message: err.message, data: err.data };
             if (typeof err.type === 'string') {
                 info.type = err.type; // e.g. "TransportError"
+            }
+            const description = transportErrorDescription(err.description);
+            if (description !== undefined) {
+                info.description = description; // e.g. 431, "Unexpected server response: 431"
             }
             record('connect_error', [info]);
         } else {

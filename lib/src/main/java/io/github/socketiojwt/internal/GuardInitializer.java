@@ -40,8 +40,9 @@ import java.util.function.Consumer;
 /**
  * netty-socketio's channel initializer with the library's gate built in: it replaces the inbound packet handler
  * with the {@link Guard}, watches each new session right after netty-socketio authorized its handshake, forces
- * random session ids, forgets sessions when netty-socketio does, and encodes long-polling responses without
- * netty-socketio's packet loss ({@link LosslessPacketEncoder}).
+ * random session ids, forgets sessions when netty-socketio does, encodes long-polling responses without
+ * netty-socketio's packet loss ({@link LosslessPacketEncoder}), and answers requests Netty could not decode
+ * ({@link UndecodableRequests}).
  *
  * <p>One instance serves one server and holds the policy of every protected namespace.
  */
@@ -53,11 +54,14 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     public static final String HANDSHAKE_GUARD = "socketioJwtHandshakeGuard";
     /** The pipeline name of the handler that refuses unknown transports without logging their URL. */
     public static final String TRANSPORT_CHECK = "socketioJwtTransportCheck";
+    /** The pipeline name of the handler that answers every request Netty could not decode. */
+    public static final String UNDECODABLE_REQUESTS = "socketioJwtUndecodableRequests";
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(30);
 
     private final Map<String, TokenAuthenticator> namespacePolicies = new ConcurrentHashMap<>();
     private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
     private final JsonSupport decodingJson;
+    private final ChannelHandler undecodableRequests = new UndecodableRequests();
     private volatile TokenAuthenticator serverPolicy;
     private volatile Guard guard;
     private volatile ChannelHandler packetHandler;
@@ -160,6 +164,9 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
+        UndecodableRequests.replaceAggregator(pipeline, HTTP_AGGREGATOR);
+        // After the HTTP codec (the compressor included, which must see a request before its answer).
+        pipeline.addBefore(PACKET_HANDLER, UNDECODABLE_REQUESTS, undecodableRequests);
         pipeline.replace(PACKET_HANDLER, PACKET_HANDLER, packetHandler);
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoderHandler);
         pipeline.addBefore(AUTHORIZE_HANDLER, TRANSPORT_CHECK, transportCheck);

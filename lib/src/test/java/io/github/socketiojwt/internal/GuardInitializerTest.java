@@ -44,6 +44,32 @@ class GuardInitializerTest {
     }
 
     @Test
+    void answersUndecodableRequestsRightAfterTheHttpCodecWithTheLibrarysAggregator() {
+        List<List<String>> pipelines = new CopyOnWriteArrayList<>();
+        List<Class<?>> aggregators = new CopyOnWriteArrayList<>();
+        try (TestServer server = TestServer.start(s -> {
+            SocketIoJwt.authorize(JwtAuthOptions.handshake().secret(TestTokens.SECRET).build()).install(s, "/");
+            SocketIoJwt.customizePipeline(s, (ChannelPipeline pipeline) -> {
+                pipelines.add(pipeline.names());
+                aggregators.add(pipeline.get(SocketIOChannelInitializer.HTTP_AGGREGATOR).getClass());
+            });
+        });
+             RawClient raw = RawClient.polling(server.url(), 4)) {
+            List<String> names = pipelines.get(0);
+            List<Integer> order = List.of(names.indexOf(SocketIOChannelInitializer.HTTP_REQUEST_DECODER),
+                    names.indexOf(SocketIOChannelInitializer.HTTP_AGGREGATOR),
+                    names.indexOf(SocketIOChannelInitializer.HTTP_ENCODER),
+                    names.indexOf(SocketIOChannelInitializer.HTTP_COMPRESSION),
+                    names.indexOf(GuardInitializer.UNDECODABLE_REQUESTS),
+                    names.indexOf(SocketIOChannelInitializer.PACKET_HANDLER));
+            assertEquals(List.of(0, 1, 2, 3, 4, 5), order.stream().map(i -> i - order.get(0)).toList(),
+                    names.toString());
+            assertEquals(UndecodableRequests.Aggregator.class, aggregators.get(0));
+            assertEquals(200, raw.handshakeStatus());
+        }
+    }
+
+    @Test
     void forcesRandomSessionIdsSoClientsCannotChooseThem() {
         try (TestServer server = TestServer.start(s -> SocketIoJwt.authorize(JwtAuthOptions.handshake()
                 .secret(TestTokens.SECRET).build()).install(s, "/admin"));

@@ -200,7 +200,13 @@ public final class JavaClient implements AutoCloseable {
             }
             if (value instanceof Exception) {
                 Exception e = (Exception) value;
-                return Map.of("exception", e.getClass().getSimpleName(), "message", String.valueOf(e.getMessage()));
+                Map<String, Object> map = new LinkedHashMap<>();
+                map.put("exception", e.getClass().getSimpleName());
+                map.put("message", String.valueOf(e.getMessage()));
+                if (e.getCause() != null) {
+                    map.put("cause", String.valueOf(e.getCause().getMessage())); // e.g. the HTTP status
+                }
+                return map;
             }
             return value;
         } catch (JSONException e) {
