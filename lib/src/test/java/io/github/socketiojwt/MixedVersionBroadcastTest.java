@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -228,7 +230,16 @@ class MixedVersionBroadcastTest {
         void checkNode(String event, List<String> expected, Function<NodeClient.Event, String> mapper)
                 throws Exception {
             for (Map.Entry<String, CompletableFuture<NodeClient.Result>> run : node.entrySet()) {
-                NodeClient.Result result = run.getValue().get(left().plusSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+                NodeClient.Result result;
+                try {
+                    result = run.getValue().get(left().plusSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // The client crashed: its first line and its error, not the scenario (which holds the token).
+                    String[] lines = String.valueOf(e.getCause().getMessage()).split("\\R");
+                    problems.put(run.getKey(), lines[0] + " " + Arrays.stream(lines)
+                            .filter(l -> l.startsWith("client.js:")).findFirst().orElse(""));
+                    continue;
+                }
                 String problem = difference(expected, result.events(event).stream().map(mapper).toList());
                 List<NodeClient.Event> trouble = result.events().stream().filter(e -> List.of("disconnect", "error",
                         "connect_error").contains(e.name())).toList();
