@@ -7,7 +7,6 @@ import com.corundumstudio.socketio.ack.AckManager;
 import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.ClientsBox;
-import com.corundumstudio.socketio.handler.EncoderHandler;
 import com.corundumstudio.socketio.listener.ConnectListener;
 import com.corundumstudio.socketio.handler.PacketListener;
 import com.corundumstudio.socketio.messages.PacketsMessage;
@@ -40,8 +39,9 @@ import java.util.function.Consumer;
 /**
  * netty-socketio's channel initializer with the library's gate built in: it replaces the inbound packet handler
  * with the {@link Guard}, watches each new session right after netty-socketio authorized its handshake, forces
- * random session ids, forgets sessions when netty-socketio does, encodes long-polling responses without
- * netty-socketio's packet loss ({@link LosslessPacketEncoder}), and answers requests Netty could not decode
+ * random session ids, forgets sessions when netty-socketio does, encodes every session's packets for its own
+ * Engine.IO version, and long-polling responses without netty-socketio's packet loss
+ * ({@link RecipientEncoderHandler}, {@link LosslessPacketEncoder}), and answers requests Netty could not decode
  * ({@link UndecodableRequests}).
  *
  * <p>One instance serves one server and holds the policy of every protected namespace.
@@ -151,8 +151,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration, clientsBox);
         try {
-            this.encoderHandler = new EncoderHandler(configuration,
-                    new LosslessPacketEncoder(configuration, configuration.getJsonSupport()));
+            this.encoderHandler = new RecipientEncoderHandler(configuration, configuration.getJsonSupport());
         } catch (IOException e) {
             throw new IllegalStateException("netty-socketio's encoder could not start", e);
         }
