@@ -221,13 +221,16 @@ function expire() {
   view.username.focus();
 }
 
-/** Expires the session the moment the token does (the one-second tick is the fallback for sleeping tabs). */
+/**
+ * Expires the session the moment the server stops accepting the token, at its `exp` plus the server's leeway (the
+ * one-second tick is the fallback for sleeping tabs).
+ */
 function scheduleExpiry() {
   clearTimeout(expiryTimer);
   expiryTimer = null;
-  const expiresAt = auth.expiresAt();
-  if (expiresAt !== null) {
-    const delay = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+  const usableUntil = auth.usableUntil();
+  if (usableUntil !== null) {
+    const delay = Math.min(Math.max(0, usableUntil - Date.now()), 2 ** 31 - 1);
     expiryTimer = setTimeout(tick, delay);
   }
 }
@@ -370,14 +373,17 @@ view.roomTryChat.addEventListener('click', async () => {
 
 // ---- start -----------------------------------------------------------------------------------------------
 
-sockets.mode().then(
-  (mode) => {
+renderRooms();
+// The server's leeway decides whether a token is still good (one kept from an earlier visit, say): learn it first.
+sockets.settings().then(
+  ({ mode, leewayMs }) => {
     view.mode.textContent = mode;
+    auth.setLeeway(leewayMs);
   },
   () => {
     view.mode.textContent = 'unknown';
   },
-);
-setInterval(tick, 1000);
-startSession(); // a token kept from an earlier visit: straight back in, if it has not expired
-renderRooms();
+).finally(() => {
+  setInterval(tick, 1000);
+  startSession(); // a token kept from an earlier visit: straight back in, if the server still takes it
+});

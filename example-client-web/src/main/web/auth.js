@@ -116,6 +116,7 @@ export class Auth extends EventTarget {
   #timeoutMs;
   #token;
   #claims;
+  #leewayMs = 0;
 
   /**
    * @param {object} [deps] what the service needs, all optional in a browser
@@ -179,6 +180,25 @@ export class Auth extends EventTarget {
     return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
   }
 
+  /**
+   * Tells the service how much clock skew the server tolerates on `exp` (GET /mode's `leewaySeconds`): the server
+   * accepts a token until `exp` + this, and so does {@link isExpired}.
+   *
+   * @param {number} leewayMs the leeway in milliseconds; anything but a positive number counts as 0
+   */
+  setLeeway(leewayMs) {
+    this.#leewayMs = Number.isFinite(leewayMs) && leewayMs > 0 ? leewayMs : 0;
+  }
+
+  /**
+   * @returns {number|null} until when the server accepts the token, in milliseconds since the epoch: its `exp`
+   *     plus the server's leeway; null if it never expires
+   */
+  usableUntil() {
+    const expiresAt = this.expiresAt();
+    return expiresAt === null ? null : expiresAt + this.#leewayMs;
+  }
+
   /** @returns {number|null} whole seconds until the token expires (0 once expired); null without an expiry */
   remainingSeconds() {
     const expiresAt = this.expiresAt();
@@ -188,10 +208,13 @@ export class Auth extends EventTarget {
     return Math.max(0, Math.ceil((expiresAt - this.#now()) / 1000));
   }
 
-  /** @returns {boolean} whether there is a token and it has expired (as jsonwebtoken decides: now >= exp) */
+  /**
+   * @returns {boolean} whether there is a token and the server no longer accepts it: now >= exp + the server's
+   *     leeway, as jsonwebtoken decides with its `clockTolerance`
+   */
   isExpired() {
-    const expiresAt = this.expiresAt();
-    return this.#token !== null && expiresAt !== null && this.#now() >= expiresAt;
+    const usableUntil = this.usableUntil();
+    return this.#token !== null && usableUntil !== null && this.#now() >= usableUntil;
   }
 
   /**
@@ -217,7 +240,8 @@ export class Auth extends EventTarget {
 
   /**
    * Renews the token with POST /refresh (`Authorization: Bearer <token>`): the server answers a fresh token for
-   * the same subject, with a new expiry, as long as the current one has not expired.
+   * the same subject, with a new expiry, as long as the current one has not expired (its `exp` plus the server's
+   * leeway).
    *
    * @returns {Promise<string|null>} the new token, also kept (change event with reason `refresh`); null when the
    *     token changed while the request was on its way (signed out, or replaced by another tab): nothing is kept

@@ -1,4 +1,5 @@
-// The `socket` factory: makes the Socket.IO connection to namespace / in the server's mode, as GET /mode tells.
+// The `socket` factory: makes the Socket.IO connection to namespace / in the server's mode, as GET /mode tells
+// (GET /mode also tells the server's leeway on `exp`, which the page needs to keep a token as long as the server does).
 //
 //  - handshake mode: the token travels in the CONNECT packet's `auth`. `auth` is a FUNCTION, called by
 //    socket.io-client at every (re)connection, so a reconnect sends the token we hold then, not a stale one;
@@ -11,15 +12,16 @@ import { NETWORK_ERROR } from './errors.js';
 export const MODES = Object.freeze(['handshake', 'authenticate']);
 
 /**
- * Asks the server how namespace / authenticates.
+ * Asks the server how namespace / authenticates, and how much clock skew it tolerates on a token's `exp`.
  *
  * @param {object} deps
  * @param {typeof fetch} deps.fetch fetch
  * @param {string} deps.baseUrl the server
- * @returns {Promise<'handshake'|'authenticate'>} the mode
+ * @returns {Promise<{mode: 'handshake'|'authenticate', leewayMs: number}>} the mode, and the leeway in
+ *     milliseconds (0 when the server does not say)
  * @throws {Error & {code: string}} `network_error` when the server cannot be reached, `bad_response` otherwise
  */
-export async function fetchMode({ fetch, baseUrl }) {
+export async function fetchSettings({ fetch, baseUrl }) {
   let response;
   try {
     response = await fetch(new URL('/mode', baseUrl).href, { cache: 'no-store' });
@@ -30,7 +32,8 @@ export async function fetchMode({ fetch, baseUrl }) {
   if (!MODES.includes(body?.mode)) {
     throw Object.assign(new Error(`unexpected answer from /mode (HTTP ${response.status})`), { code: 'bad_response' });
   }
-  return body.mode;
+  const leeway = body.leewaySeconds;
+  return { mode: body.mode, leewayMs: Number.isFinite(leeway) && leeway > 0 ? leeway * 1000 : 0 };
 }
 
 /**
@@ -52,22 +55,31 @@ export function createSocketFactory({
   namespace = '/',
   options = {},
 }) {
-  let mode = null;
+  let settings = null;
 
   return {
+    /**
+     * The server's settings, fetched once (again after a failure).
+     *
+     * @returns {Promise<{mode: 'handshake'|'authenticate', leewayMs: number}>} see {@link fetchSettings}
+     */
+    settings() {
+      if (settings === null) {
+        settings = fetchSettings({ fetch, baseUrl }).catch((error) => {
+          settings = null;
+          throw error;
+        });
+      }
+      return settings;
+    },
+
     /**
      * The server's mode, fetched once (again after a failure).
      *
      * @returns {Promise<'handshake'|'authenticate'>} the mode
      */
-    mode() {
-      if (mode === null) {
-        mode = fetchMode({ fetch, baseUrl }).catch((error) => {
-          mode = null;
-          throw error;
-        });
-      }
-      return mode;
+    async mode() {
+      return (await this.settings()).mode;
     },
 
     /**

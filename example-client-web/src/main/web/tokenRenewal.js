@@ -180,20 +180,23 @@ export class TokenRenewal extends EventTarget {
 
   #failed(error) {
     this.#lastError = { code: error?.code || 'unknown', message: String(error?.message ?? '') };
-    const expiresAt = this.#auth.expiresAt();
+    const usableUntil = this.#auth.usableUntil(); // exp + the server's leeway: /refresh takes it until then
     const now = this.#now();
-    const retryAt = expiresAt === null ? null : now + Math.min(RETRY_MS, (expiresAt - now) / 2);
-    const retry = mayPass(error) && retryAt !== null && expiresAt - retryAt >= MIN_RETRY_LEFT_MS;
+    const retryAt = usableUntil === null ? null : now + Math.min(RETRY_MS, (usableUntil - now) / 2);
+    const retry = mayPass(error) && retryAt !== null && usableUntil - retryAt >= MIN_RETRY_LEFT_MS;
     this.#setTimer(retry ? retryAt : null);
     this.#setState('failed', true);
     this.dispatchEvent(new CustomEvent('failed', { detail: { error: this.#lastError } }));
   }
 
-  /** Plans the renewal of the token auth holds; nothing when it has none, never expires or has expired. */
+  /**
+   * Plans the renewal of the token auth holds; nothing when it has none, never expires or has expired (past its
+   * `exp` and the server's leeway). A token past its `exp` but within the leeway is renewed at once.
+   */
   #schedule() {
     const now = this.#now();
-    const expiresAt = this.#auth.expiresAt();
-    const at = expiresAt !== null && now < expiresAt ? renewalTime(this.#auth.claims(), now) : null;
+    const usableUntil = this.#auth.usableUntil();
+    const at = usableUntil !== null && now < usableUntil ? renewalTime(this.#auth.claims(), now) : null;
     this.#setTimer(at);
     this.#setState(at === null ? 'idle' : 'scheduled', true);
   }

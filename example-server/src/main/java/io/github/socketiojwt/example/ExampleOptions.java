@@ -60,12 +60,15 @@ public final class ExampleOptions {
             "                      password, printed once at startup, and the channels " + String.join(" and ",
                     Channels.DEMO),
             "",
-            "Verifying tokens from another issuer (POST /login and /refresh keep issuing HS256 tokens):",
+            "Verifying tokens (POST /login, /refresh and /public's login always issue HS256 tokens):",
             "  --public-key-file F verify with this PEM public key (RSA, EC, Ed25519) instead of the secret",
             "  --jwks-uri URL      verify with the keys of this http(s) JWKS endpoint instead of the secret",
-            "  --issuer ISS        accept only tokens whose iss is ISS",
-            "  --audience AUD      accept only tokens whose aud names AUD (repeatable: any of them)",
-            "  --leeway-s N        clock skew tolerated on exp, nbf and iat, in seconds (default 0)",
+            "  --issuer ISS        accept only tokens whose iss is ISS (repeatable: any of them); the tokens",
+            "                      the server issues carry the first",
+            "  --audience AUD      accept only tokens whose aud names AUD (repeatable: any of them); the tokens",
+            "                      the server issues name them all",
+            "  --leeway-s N        clock skew tolerated on exp, nbf and iat, in seconds (default 0): by the",
+            "                      namespaces, by POST /refresh and by the page",
             "  --help              print this help and exit",
             "");
 
@@ -127,7 +130,7 @@ public final class ExampleOptions {
         UserList users = new UserList();
         PublicKey publicKey = null;
         URI jwksUri = null;
-        String issuer = null;
+        List<String> issuers = new ArrayList<>();
         List<String> audiences = new ArrayList<>();
         int leewayS = 0;
 
@@ -185,7 +188,7 @@ public final class ExampleOptions {
                     jwksUri = jwksUri(value);
                     break;
                 case "--issuer":
-                    issuer = nonBlank(name, value);
+                    issuers.add(nonBlank(name, value));
                     break;
                 case "--audience":
                     audiences.add(nonBlank(name, value));
@@ -201,7 +204,7 @@ public final class ExampleOptions {
             throw new UsageException("--public-key-file and --jwks-uri: both given (expected: at most one key option)");
         }
         return new ExampleOptions(port, host, mode, secret, Duration.ofMillis(timeoutMs), Duration.ofSeconds(tokenTtlS),
-                users, false, new Verification(publicKey, jwksUri, issuer, audiences, Duration.ofSeconds(leewayS)));
+                users, false, new Verification(publicKey, jwksUri, issuers, audiences, Duration.ofSeconds(leewayS)));
     }
 
     /**
@@ -274,8 +277,8 @@ public final class ExampleOptions {
         return "ExampleOptions{port=" + port + ", host=" + host + ", mode=" + mode + ", secret="
                 + (secret == null ? "random" : "<" + secret.length + " bytes>") + ", timeout=" + timeout
                 + ", tokenTtl=" + tokenTtl + ", users=" + users.keySet() + ", channels=" + channels + ", help=" + help
-                + ", issuer="
-                + verification.issuer() + ", audiences=" + verification.audiences() + "}";
+                + ", issuers="
+                + verification.issuers() + ", audiences=" + verification.audiences() + "}";
     }
 
     private static boolean isKnown(String name) {
@@ -328,23 +331,30 @@ public final class ExampleOptions {
     }
 
     /**
-     * How tokens are verified beyond the HS256 secret.
+     * How tokens are verified beyond the HS256 secret, and so what the tokens the server issues carry.
      *
      * @param publicKey a public key replacing the secret, or {@code null}
      * @param jwksUri a JWKS endpoint replacing the secret, or {@code null}
-     * @param issuer the required issuer, or {@code null}
-     * @param audiences the accepted audiences, empty for any
+     * @param issuers the accepted issuers, in command-line order, empty for any; issued tokens carry the first
+     * @param audiences the accepted audiences, in command-line order, empty for any; issued tokens name them all
      * @param leeway the clock skew tolerated
      */
-    public record Verification(PublicKey publicKey, URI jwksUri, String issuer, List<String> audiences,
+    public record Verification(PublicKey publicKey, URI jwksUri, List<String> issuers, List<String> audiences,
             Duration leeway) {
 
         /** No other key, no claim check, no leeway. */
-        public static final Verification NONE = new Verification(null, null, null, List.of(), Duration.ZERO);
+        public static final Verification NONE = new Verification(null, null, List.of(), List.of(), Duration.ZERO);
 
-        /** Copies the audiences. */
+        /** Copies the issuers and the audiences. */
         public Verification {
+            issuers = List.copyOf(issuers);
             audiences = List.copyOf(audiences);
+            Objects.requireNonNull(leeway, "leeway");
+        }
+
+        /** @return the issuer of the tokens the server issues: the first accepted one, or {@code null} for none */
+        public String issuer() {
+            return issuers.isEmpty() ? null : issuers.get(0);
         }
     }
 

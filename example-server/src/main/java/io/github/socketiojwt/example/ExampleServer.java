@@ -86,8 +86,8 @@ public final class ExampleServer implements AutoCloseable {
         } else {
             builder.secret(secret);
         }
-        if (verification.issuer() != null) {
-            builder.issuer(verification.issuer());
+        if (!verification.issuers().isEmpty()) {
+            builder.issuer(verification.issuers().toArray(new String[0]));
         }
         if (!verification.audiences().isEmpty()) {
             builder.audience(verification.audiences().toArray(new String[0]));
@@ -169,7 +169,7 @@ public final class ExampleServer implements AutoCloseable {
                     + " choose your own)");
         }
         LoginService logins = new LoginService(Accounts.hash(users, RANDOM), channels, Keys.hmacShaKeyFor(secret),
-                options.tokenTtl(), Clock.systemUTC());
+                options.tokenTtl(), options.verification(), Clock.systemUTC());
 
         Configuration config = new Configuration();
         config.getSocketConfig().setReuseAddress(true); // restarting on the same port works at once
@@ -211,7 +211,7 @@ public final class ExampleServer implements AutoCloseable {
         server.addNamespace("/admin_hs").addConnectListener(client -> client.sendEvent("hi admin"));
 
         String mode = options.mode().name().toLowerCase(Locale.ROOT);
-        HttpRoutes http = new HttpRoutes(config.getContext(), mode, logins);
+        HttpRoutes http = new HttpRoutes(config.getContext(), mode, options.verification().leeway(), logins);
         SocketIoJwt.customizePipeline(server, pipeline ->
                 pipeline.addBefore(SocketIOChannelInitializer.AUTHORIZE_HANDLER, "exampleHttp", http));
 

@@ -23,13 +23,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The example's HTTP endpoints on the Socket.IO port: {@code GET /} and the other files of the web client,
- * {@code GET /mode}, {@code POST /login} and {@code POST /refresh}. Requests under netty-socketio's context path
+ * {@code GET /mode} ({@code {"mode", "leewaySeconds"}}: what the page needs to know of the server),
+ * {@code POST /login} and {@code POST /refresh}. Requests under netty-socketio's context path
  * ({@code /socket.io}) go on to netty-socketio untouched; every other request is answered here and released.
  *
  * <p>Every response closes its connection: netty-socketio closes any connection whose first request it did not
@@ -58,11 +61,16 @@ final class HttpRoutes extends ChannelInboundHandlerAdapter {
      *
      * @param socketIoContext netty-socketio's context path, {@code /socket.io} by default
      * @param mode the authentication mode of namespace {@code /}, as {@code GET /mode} reports it
+     * @param leeway the clock skew the server tolerates on {@code exp}, as {@code GET /mode} reports it (whole
+     *        seconds), so that the page keeps a token as long as the server accepts it
      * @param logins checks credentials, issues tokens and renews them
      */
-    HttpRoutes(String socketIoContext, String mode, LoginService logins) {
+    HttpRoutes(String socketIoContext, String mode, Duration leeway, LoginService logins) {
         this.socketIoContext = socketIoContext;
-        this.modeJson = GSON.toJson(Map.of("mode", mode));
+        Map<String, Object> modeAnswer = new LinkedHashMap<>();
+        modeAnswer.put("mode", mode);
+        modeAnswer.put("leewaySeconds", leeway.getSeconds());
+        this.modeJson = GSON.toJson(modeAnswer);
         this.logins = logins;
         this.resources = HttpRoutes.class.getClassLoader();
     }

@@ -2,6 +2,7 @@ package io.github.socketiojwt.example;
 
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.JwtBuilder;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jws;
@@ -29,6 +30,10 @@ import javax.crypto.SecretKey;
  * Checks credentials and issues HS256 tokens, off the Netty event loops: password hashing is slow on purpose.
  * Shared by {@code POST /login} and the {@code /public} namespace's {@code login} event. Also renews the tokens it
  * issued ({@code POST /refresh}), which is cheap and runs on the caller's thread.
+ *
+ * <p>Its tokens satisfy the server's own claim checks ({@code --issuer}, {@code --audience}): they carry the first
+ * accepted issuer as {@code iss} and every accepted audience as {@code aud}. A renewal accepts what the namespaces
+ * accept and nothing more: the same issuers and audiences, and {@code exp} with the same leeway.
  */
 final class LoginService implements AutoCloseable {
 
@@ -50,6 +55,7 @@ final class LoginService implements AutoCloseable {
     private final Map<String, List<String>> channels;
     private final SecretKey key;
     private final Duration tokenTtl;
+    private final ExampleOptions.Verification verification;
     private final Clock clock;
     private final JwtParser parser;
     private final ThreadPoolExecutor executor;
@@ -62,16 +68,21 @@ final class LoginService implements AutoCloseable {
      *        that is not a key, or has an empty list, gets no such claim
      * @param key the HS256 key that signs tokens and verifies renewals
      * @param tokenTtl the lifetime of issued tokens
+     * @param verification the issuers, audiences and leeway the server's namespaces check: issued tokens carry the
+     *        first issuer and every audience; renewals are checked against all three
      * @param clock the clock
      */
     LoginService(Accounts accounts, Map<String, List<String>> channels, SecretKey key, Duration tokenTtl,
-            Clock clock) {
+            ExampleOptions.Verification verification, Clock clock) {
         this.accounts = accounts;
         this.channels = Map.copyOf(channels);
         this.key = key;
         this.tokenTtl = tokenTtl;
+        this.verification = Objects.requireNonNull(verification, "verification");
         this.clock = clock;
-        this.parser = Jwts.parser().verifyWith(key).clock(() -> Date.from(clock.instant())).build();
+        // jjwt's skew makes exp + leeway itself still valid; renew() refuses it, as the library does.
+        this.parser = Jwts.parser().verifyWith(key).clock(() -> Date.from(clock.instant()))
+                .clockSkewSeconds(verification.leeway().getSeconds()).build();
         AtomicInteger count = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUE), runnable -> {
@@ -101,7 +112,8 @@ final class LoginService implements AutoCloseable {
 
     /**
      * Signs a token for a user: {@code sub} and {@code username} are the name, {@value Channels#CLAIM} the user's
-     * channels (a JSON array, absent when the user has none); {@code iat} and {@code exp} are in seconds.
+     * channels (a JSON array, absent when the user has none); {@code iat} and {@code exp} are in seconds;
+     * {@code iss} and {@code aud} as the server checks them (see {@link #issue(String, Map)}).
      *
      * @param username the name
      * @return the compact JWS
@@ -117,9 +129,11 @@ final class LoginService implements AutoCloseable {
     }
 
     /**
-     * Renews a token this service issued: when it verifies (this key, HS256, a subject and an expiry, not expired,
-     * no leeway), signs a new one for the same subject with the same other claims and a fresh {@code iat} and
-     * {@code exp}. An expired token is never renewed: a client must renew before its token expires.
+     * Renews a token this service issued: when it verifies (this key, HS256, a subject and an expiry, not expired:
+     * {@code exp} plus the leeway still ahead, as the namespaces decide it; an accepted issuer and audience when
+     * the server checks them), signs a new one for the same subject with the same other claims, a fresh
+     * {@code iat} and {@code exp}, and this server's {@code iss} and {@code aud}. A token past its {@code exp} and
+     * the leeway is never renewed: a client must renew before then.
      *
      * @param token the compact JWS to renew
      * @return the new token, or why there is none: {@value #EXPIRED} or {@value #INVALID}, never the token
@@ -145,17 +159,49 @@ final class LoginService implements AutoCloseable {
         if (subject == null || subject.isEmpty() || claims.getExpiration() == null) {
             return Renewal.refused(INVALID);
         }
+        if (!clock.instant().isBefore(claims.getExpiration().toInstant().plus(verification.leeway()))) {
+            return Renewal.refused(EXPIRED); // jjwt accepts exp + leeway itself; the library does not
+        }
+        if (!acceptedIssuerAndAudience(claims)) {
+            return Renewal.refused(INVALID);
+        }
         Map<String, Object> carried = new LinkedHashMap<>(claims);
         carried.keySet().removeAll(REGISTERED);
         return Renewal.issued(subject, issue(subject, carried));
     }
 
-    /** Signs a token: {@code sub}, the other claims given, then {@code iat} and {@code exp} in seconds. */
-    private String issue(String subject, Map<String, ?> claims) {
+    /** Whether a token names an issuer and an audience the server accepts (any, for a check it does not make). */
+    private boolean acceptedIssuerAndAudience(Claims token) {
+        String issuer = token.getIssuer();
+        if (!verification.issuers().isEmpty() && (issuer == null || !verification.issuers().contains(issuer))) {
+            return false;
+        }
+        Set<String> audiences = token.getAudience();
+        return verification.audiences().isEmpty() || (audiences != null
+                && audiences.stream().anyMatch(a -> a != null && verification.audiences().contains(a)));
+    }
+
+    /**
+     * Signs a token: {@code sub}, the other claims given, {@code iss} (the first accepted issuer) and {@code aud}
+     * (the accepted audiences: a JSON string for one, an array for several) when the server checks them, then
+     * {@code iat} and {@code exp} in seconds.
+     */
+    @SuppressWarnings("deprecation") // single(): a lone audience as a JSON string, as RFC 7519 §4.1.3 allows
+    private String issue(String subject, Map<String, ?> other) {
         Instant now = clock.instant();
-        return Jwts.builder()
+        JwtBuilder builder = Jwts.builder()
                 .subject(subject)
-                .claims(claims)
+                .claims(other);
+        if (verification.issuer() != null) {
+            builder.issuer(verification.issuer());
+        }
+        List<String> audiences = verification.audiences();
+        if (audiences.size() == 1) {
+            builder.audience().single(audiences.get(0));
+        } else if (!audiences.isEmpty()) {
+            builder.audience().add(audiences).and();
+        }
+        return builder
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(tokenTtl)))
                 .signWith(key, Jwts.SIG.HS256)

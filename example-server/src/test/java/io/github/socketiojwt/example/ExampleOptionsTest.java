@@ -214,6 +214,19 @@ class ExampleOptionsTest {
     }
 
     @Test
+    void issuerIsRepeatableLikeAudienceAndTheFirstIsTheOneIssuedTokensCarry() {
+        ExampleOptions.Verification verification = ExampleOptions.parse(new String[] {"--issuer", "https://a",
+            "--issuer=https://b", "--audience", "api"}, Map.of()).verification();
+        assertEquals(List.of("https://a", "https://b"), verification.issuers());
+        assertEquals("https://a", verification.issuer());
+        ExampleOptions.Verification none = ExampleOptions.parse(new String[0], Map.of()).verification();
+        assertEquals(List.of(), none.issuers());
+        assertEquals(null, none.issuer());
+        assertEquals(java.time.Duration.ZERO, none.leeway());
+        assertThrows(UnsupportedOperationException.class, () -> verification.issuers().add("https://c"));
+    }
+
+    @Test
     void refusesBothKeyOptionsAndUnsupportedKeyFiles() throws Exception {
         java.nio.file.Path notAKey = java.nio.file.Files.createTempFile("not-a-key", ".pem");
         java.nio.file.Files.writeString(notAKey, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");

@@ -102,7 +102,7 @@ class ExampleServerTest {
     void modeIsReported() throws Exception {
         HttpResponse<String> mode = get("/mode");
         assertEquals(200, mode.statusCode());
-        assertEquals("{\"mode\":\"handshake\"}", mode.body());
+        assertEquals("{\"mode\":\"handshake\",\"leewaySeconds\":0}", mode.body());
     }
 
     @Test
@@ -456,7 +456,7 @@ class ExampleServerTest {
             String url = "http://127.0.0.1:" + twoStep.port();
             HttpResponse<String> mode = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/mode")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertEquals("{\"mode\":\"authenticate\"}", mode.body());
+            assertEquals("{\"mode\":\"authenticate\",\"leewaySeconds\":0}", mode.body());
 
             Socket socket = socket(url, "/", null);
             CompletableFuture<Object[]> connected = once(socket, Socket.EVENT_CONNECT);

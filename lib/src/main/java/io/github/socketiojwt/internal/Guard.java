@@ -819,12 +819,11 @@ public final class Guard {
             JwtPrincipal principal) {
         auth.principal = principal;
         auth.cancelExpiry();
-        Object exp = principal.claims().get("exp");
-        if (!(exp instanceof Number)) {
+        long deadline = policy.expiresAtMillis(principal.claims()); // exp + leeway, as the verification reads it
+        if (deadline == Long.MAX_VALUE) {
             return;
         }
         JwtAuthOptions options = policy.options();
-        long deadline = (long) Math.floor(((Number) exp).doubleValue() * 1000) + options.leeway().toMillis();
         Duration delay = Duration.ofMillis(Math.max(0, deadline - options.clock().millis()));
         auth.expiry = Timers.schedule(delay, () -> {
             synchronized (auth) {

@@ -52,7 +52,15 @@ final class Timers {
             } catch (RuntimeException | Error e) {
                 log.warn("A timer task failed", e);
             }
-        }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        }, nanos(delay), TimeUnit.NANOSECONDS);
+    }
+
+    /** A delay in nanoseconds, from 0 (negative delays) to {@code Long.MAX_VALUE} (those of some 292 years on). */
+    private static long nanos(Duration delay) {
+        if (delay.isNegative()) {
+            return 0;
+        }
+        return delay.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : delay.toNanos();
     }
 
     /** @return how many tasks are scheduled and neither run nor cancelled yet, over every server of the JVM */

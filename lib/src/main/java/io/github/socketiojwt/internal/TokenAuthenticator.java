@@ -81,7 +81,7 @@ public final class TokenAuthenticator {
             verifier.verify(decoded, key);
             JwtPrincipal principal = new JwtPrincipal(namespace, token, decoded.claims, null);
             if (verified != null) {
-                verified.put(token, principal, validUntil(decoded.claims));
+                verified.put(token, principal, expiresAtMillis(decoded.claims));
             }
             return principal;
         });
@@ -107,13 +107,14 @@ public final class TokenAuthenticator {
         return unwrap(verified.thenCompose(principal -> validate(principal, handshake)));
     }
 
-    /** When a verified token stops being valid: its {@code exp} plus the leeway, in epoch millis. */
-    private long validUntil(java.util.Map<String, Object> claims) {
-        Object exp = claims.get("exp");
-        if (!(exp instanceof Number)) {
-            return Long.MAX_VALUE;
-        }
-        return (long) Math.floor(((Number) exp).doubleValue() * 1000) + options.leeway().toMillis();
+    /**
+     * When a verified token stops being valid, as its verification decides it: its {@code exp} plus the leeway.
+     *
+     * @param claims the token's claims
+     * @return epoch milliseconds, {@code Long.MAX_VALUE} for a token that never expires
+     */
+    long expiresAtMillis(java.util.Map<String, Object> claims) {
+        return verifier.expiresAtMillis(claims);
     }
 
     private CompletableFuture<Key> resolveKey(DecodedToken decoded, HandshakeData handshake, String namespace) {

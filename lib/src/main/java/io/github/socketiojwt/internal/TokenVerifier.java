@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -225,7 +226,7 @@ final class TokenVerifier {
             }
             double now = Math.floorDiv(options.clock().millis(), 1000L);
             double oldest = ((Number) iat).doubleValue() + options.maxAge().getSeconds();
-            if (now >= oldest + options.leeway().getSeconds()) {
+            if (now >= oldest + leewaySeconds()) {
                 throw new UnauthorizedException(ErrorCode.MAX_AGE_EXCEEDED, "maxAge exceeded");
             }
         }
@@ -290,15 +291,19 @@ final class TokenVerifier {
         }
     }
 
+    /**
+     * The time claims, as jsonwebtoken checks them with {@code clockTolerance}: {@code nbf} (not active while
+     * {@code nbf > now + leeway}, {@code now} in whole seconds), then {@code exp} (expired from
+     * {@link #expiresAtMillis} on). The leeway counts to the millisecond, never rounded down to whole seconds.
+     */
     private void checkTime(Map<String, Object> claims) {
-        long now = Math.floorDiv(options.clock().millis(), 1000L);
-        long leeway = options.leeway().getSeconds();
+        long nowMillis = options.clock().millis();
         Object nbf = claims.get("nbf");
         if (nbf != null || claims.containsKey("nbf")) {
             if (!(nbf instanceof Number)) {
                 throw new UnauthorizedException(ErrorCode.INVALID_CLAIM, "invalid nbf value");
             }
-            if (((Number) nbf).doubleValue() > now + leeway) {
+            if (((Number) nbf).doubleValue() > Math.floorDiv(nowMillis, 1000L) + leewaySeconds()) {
                 throw new UnauthorizedException(ErrorCode.TOKEN_NOT_ACTIVE, "jwt not active");
             }
         }
@@ -307,10 +312,36 @@ final class TokenVerifier {
             if (!(exp instanceof Number)) {
                 throw new UnauthorizedException(ErrorCode.INVALID_CLAIM, "invalid exp value");
             }
-            if (now >= ((Number) exp).doubleValue() + leeway) {
+            if (nowMillis >= expiresAtMillis(claims)) {
                 throw new UnauthorizedException(ErrorCode.TOKEN_EXPIRED, "jwt expired");
             }
         }
+    }
+
+    /**
+     * The first instant at which a token counts as expired: the one place that turns {@code exp} and the leeway
+     * into a time, shared by the verification, the verified-token cache and the expiry of connected sockets, so
+     * that a connected socket keeps its rights exactly as long as a new connection with the same token would be
+     * accepted. jsonwebtoken's rule, {@code floor(now in seconds) >= exp + leeway}, holds from the whole second
+     * {@code ceil(exp + leeway)} on; for a whole-second {@code exp} and leeway that is {@code exp + leeway}.
+     *
+     * @param claims a token's claims
+     * @return epoch milliseconds; {@code Long.MAX_VALUE} when {@code exp} is absent, not a number, or too far
+     *         ahead to count in milliseconds
+     */
+    long expiresAtMillis(Map<String, Object> claims) {
+        Object exp = claims.get("exp");
+        if (!(exp instanceof Number)) {
+            return Long.MAX_VALUE;
+        }
+        double millis = Math.ceil(((Number) exp).doubleValue() + leewaySeconds()) * 1000;
+        return millis >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) millis; // the cast saturates below, too
+    }
+
+    /** The leeway in seconds, fractions included ({@code Duration.toMillis} could overflow; this cannot). */
+    private double leewaySeconds() {
+        Duration leeway = options.leeway();
+        return leeway.getSeconds() + leeway.getNano() / 1e9;
     }
 
     /** Whether every character but the two dots is of the base64url alphabet (RFC 4648 §5, no padding). */

@@ -77,6 +77,16 @@ class TimersTest {
     }
 
     @Test
+    void schedulesADelayTooLongToCountInNanosecondsInsteadOfThrowing() {
+        java.util.concurrent.ScheduledFuture<?> centuries = Timers.schedule(Duration.ofDays(365L * 8000), () -> { });
+        try {
+            assertFalse(centuries.isDone());
+        } finally {
+            centuries.cancel(false);
+        }
+    }
+
+    @Test
     void cancelPreventsTheTask() throws InterruptedException {
         AtomicBoolean cancelledRan = new AtomicBoolean();
         CountDownLatch later = new CountDownLatch(1);

@@ -720,6 +720,49 @@ class TokenVerifierTest {
     }
 
     @Test
+    void countsASubSecondLeewayOnExpToTheMillisecondAsJsonwebtokensClockToleranceDoes() {
+        JwtAuthOptions.Builder leeway = hmacKey().leeway(Duration.ofMillis(1500));
+
+        verify(leeway, hs256("{\"exp\":" + (NOW - 1) + "}")); // 1 s past exp, within 1.5 s
+        assertRefused("jwt expired", ErrorCode.TOKEN_EXPIRED, () -> verify(leeway, hs256("{\"exp\":" + (NOW - 2)
+                + "}")));
+    }
+
+    @Test
+    void countsASubSecondLeewayOnNbfAndMaxAgeToo() {
+        JwtAuthOptions.Builder leeway = hmacKey().leeway(Duration.ofMillis(1500));
+
+        verify(leeway, hs256("{\"nbf\":" + (NOW + 1) + ".5}"));
+        assertRefused("jwt not active", ErrorCode.TOKEN_NOT_ACTIVE, () -> verify(leeway, hs256("{\"nbf\":"
+                + (NOW + 1) + ".6}")));
+        verify(leeway.maxAge(Duration.ofMinutes(5)), hs256("{\"iat\":" + (NOW - 301) + "}"));
+        assertRefused("maxAge exceeded", ErrorCode.MAX_AGE_EXCEEDED, () -> verify(leeway.maxAge(Duration.ofMinutes(5)),
+                hs256("{\"iat\":" + (NOW - 302) + "}")));
+    }
+
+    @Test
+    void aTokenExpiresAtExpPlusTheLeewayForWholeSecondsAndAtTheNextWholeSecondOtherwise() {
+        TokenVerifier fiveSeconds = new TokenVerifier(hmacKey().leeway(Duration.ofSeconds(5)).build());
+        assertEquals((NOW + 5) * 1000, fiveSeconds.expiresAtMillis(Map.of("exp", NOW)));
+        assertEquals((NOW + 6) * 1000, fiveSeconds.expiresAtMillis(Map.of("exp", NOW + 0.25)));
+        TokenVerifier subSecond = new TokenVerifier(hmacKey().leeway(Duration.ofMillis(1500)).build());
+        assertEquals((NOW + 2) * 1000, subSecond.expiresAtMillis(Map.of("exp", NOW)));
+        TokenVerifier none = new TokenVerifier(hmacKey().build());
+        assertEquals(NOW * 1000, none.expiresAtMillis(Map.of("exp", NOW)));
+    }
+
+    @Test
+    void aTokenWithoutANumericExpOrWithAnExpBeyondTheMillisecondRangeNeverExpires() {
+        TokenVerifier verifier = new TokenVerifier(hmacKey().leeway(Duration.ofSeconds(5)).build());
+        assertEquals(Long.MAX_VALUE, verifier.expiresAtMillis(Map.of("sub", "alice")));
+        assertEquals(Long.MAX_VALUE, verifier.expiresAtMillis(Map.of("exp", "tomorrow")));
+        assertEquals(Long.MAX_VALUE, verifier.expiresAtMillis(Map.of("exp", 1e300)));
+        assertEquals(Long.MAX_VALUE, verifier.expiresAtMillis(Map.of("exp", Long.MAX_VALUE / 1000 - 1)));
+        assertEquals(Long.MAX_VALUE, new TokenVerifier(hmacKey().leeway(Duration.ofSeconds(Long.MAX_VALUE))
+                .build()).expiresAtMillis(Map.of("exp", NOW)));
+    }
+
+    @Test
     void refusesNbfInTheFutureAsJwtNotActive() {
         assertRefused("jwt not active", ErrorCode.TOKEN_NOT_ACTIVE,
                 () -> verify(hs256("{\"nbf\":" + (NOW + 1) + "}")));
