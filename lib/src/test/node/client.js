@@ -31,6 +31,8 @@
  *         to "timeouts" and no further step is executed
  *     {"emit": "echo", "args": [{"a": 1}]},
  *     {"emit": "echo", "args": [{"a": 1}], "ack": true},
+ *         an argument (or a value nested in one) {"$binary": "<base64>"} is
+ *         sent as a Buffer, so as a binary attachment
  *         the ack's arguments are recorded as event "ack:echo"
  *     {"sleep": 500},
  *     {"disconnect": true},            client-side disconnect
@@ -122,6 +124,24 @@ function plain(value, depth = 0) {
         if (typeof v !== 'function' && v !== undefined) {
             out[key] = plain(v, depth + 1);
         }
+    }
+    return out;
+}
+
+/** Turns every {"$binary": "<base64>"} of a scenario's arguments into a Buffer. */
+function binaries(value) {
+    if (value === null || typeof value !== 'object') {
+        return value;
+    }
+    if (typeof value.$binary === 'string' && Object.keys(value).length === 1) {
+        return Buffer.from(value.$binary, 'base64');
+    }
+    if (Array.isArray(value)) {
+        return value.map(binaries);
+    }
+    const out = {};
+    for (const [key, v] of Object.entries(value)) {
+        out[key] = binaries(v);
     }
     return out;
 }
@@ -317,7 +337,7 @@ async function runSteps(steps) {
                 return;
             }
         } else if (step.emit !== undefined) {
-            const args = Array.isArray(step.args) ? step.args.slice() : [];
+            const args = Array.isArray(step.args) ? step.args.map(binaries) : [];
             if (step.ack) {
                 const name = step.emit;
                 args.push((...ackArgs) => record('ack:' + name, ackArgs));

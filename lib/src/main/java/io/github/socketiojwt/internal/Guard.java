@@ -140,12 +140,12 @@ public final class Guard {
         ByteBuf content = message.getContent();
         ClientHead head = message.getClient();
         Transport transport = message.getTransport();
-        while (content.isReadable()) {
+        do { // once at least: an empty websocket frame is a packet (an empty attachment, say)
             Packet packet;
             try {
                 ByteBuf frame = reader.nextFrame(head, content, transport);
-                if (!frame.isReadable()) {
-                    continue; // an empty record between two separators
+                if (!frame.isReadable() && transport == Transport.POLLING) {
+                    continue; // an empty record between two separators (an empty websocket frame is a packet)
                 }
                 packet = reader.decode(head, frame, transport);
             } catch (PacketReader.MalformedPacket e) {
@@ -163,7 +163,7 @@ public final class Guard {
                 report(ctx, head, e);
                 return;
             }
-        }
+        } while (content.isReadable());
     }
 
     /**

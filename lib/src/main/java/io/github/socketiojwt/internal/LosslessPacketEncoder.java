@@ -148,9 +148,9 @@ final class LosslessPacketEncoder extends PacketEncoder {
 
     /**
      * Encodes a polling response in Engine.IO v3's text framing ({@code b64=1}, or JSONP with {@code j}):
-     * {@code <length>:<packet>} records, an attachment as a {@code b4} record of its Base64, every byte past ASCII
-     * as one character (the v3 client decodes the payload as UTF-8). As netty-socketio does, except that the
-     * Base64 is the standard alphabet that the v3 parser reads, and no buffer is left unreleased.
+     * {@code <length>:<packet>} records (the length in UTF-16 code units), an attachment as a {@code b4} record of
+     * its Base64, the text as UTF-8. As netty-socketio does, except that the Base64 is the standard alphabet that
+     * the v3 parser reads, non-ASCII text arrives intact, and no buffer is left unreleased.
      */
     @Override
     public void encodeJsonP(Integer jsonpIndex, Queue<Packet> packets, ByteBuf out, ByteBufAllocator allocator,
@@ -167,7 +167,8 @@ final class LosslessPacketEncoder extends PacketEncoder {
                 ByteBuf encoded = allocateBuffer(allocator);
                 try {
                     encodePacket(packet, encoded, allocator, true);
-                    records.writeBytes(toChars(encoded.readableBytes()));
+                    // the v3 client counts the packet's length in UTF-16 code units of the text it decoded
+                    records.writeBytes(toChars(encoded.toString(StandardCharsets.UTF_8).length()));
                     records.writeByte(TEXT_LENGTH_END);
                     records.writeBytes(encoded);
                 } finally {
@@ -186,7 +187,7 @@ final class LosslessPacketEncoder extends PacketEncoder {
                 out.writeBytes(toChars(jsonpIndex));
                 out.writeBytes(JSONP_START);
             }
-            writeBytesAsCharacters(records, out, jsonp);
+            writeText(records, out, jsonp);
             if (jsonp) {
                 out.writeBytes(JSONP_END);
             }
@@ -195,19 +196,18 @@ final class LosslessPacketEncoder extends PacketEncoder {
         }
     }
 
-    /** Each byte as the UTF-8 of the character of that code (and, in JSONP, {@code \\} and {@code '} escaped). */
-    private static void writeBytesAsCharacters(ByteBuf in, ByteBuf out, boolean jsonp) {
+    /**
+     * The records as the UTF-8 text they are (in JSONP, with {@code \\} and {@code '} escaped). netty-socketio
+     * writes each byte past ASCII as a character of its own, which the v3 client does not undo: an {@code é}
+     * reached it as {@code Ã©}.
+     */
+    private static void writeText(ByteBuf in, ByteBuf out, boolean jsonp) {
         while (in.isReadable()) {
             int value = in.readByte() & 0xFF;
-            if (value < 0x80) {
-                if (jsonp && (value == '\\' || value == '\'')) {
-                    out.writeByte('\\');
-                }
-                out.writeByte(value);
-            } else {
-                out.writeByte(0xC0 | (value >>> 6));
-                out.writeByte(0x80 | (value & 0x3F));
+            if (jsonp && (value == '\\' || value == '\'')) {
+                out.writeByte('\\');
             }
+            out.writeByte(value);
         }
     }
 }

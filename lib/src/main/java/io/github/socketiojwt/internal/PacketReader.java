@@ -102,7 +102,7 @@ final class PacketReader {
      * @return the packet's bytes, possibly empty (an empty record)
      */
     ByteBuf nextFrame(ClientHead head, ByteBuf content, Transport transport) throws MalformedPacket {
-        if (transport == Transport.WEBSOCKET) {
+        if (transport == Transport.WEBSOCKET || !content.isReadable()) {
             return content.readSlice(content.readableBytes());
         }
         if (head.getEngineIOVersion() == EngineIOVersion.V4) {

@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.QueryStringEncoder;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,10 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
                 ctx.channel().writeAndFlush(new HttpErrorMessage(error));
                 return;
             }
+            if (request.method() == HttpMethod.POST && params.containsKey("b64") && !params.containsKey("j")
+                    && query.path().equals(connectPath)) {
+                readBodyAsSent(ctx, request, query);
+            }
             if (query.path().equals(connectPath) && isPollOfUnknownSession(params)) {
                 request.release();
                 HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
@@ -66,6 +72,23 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * netty-socketio URL-decodes the body of every POST of a {@code b64} session, as if it were a JSONP form; an
+     * XHR client's body is the payload itself, so a {@code +} in it became a space (and every base64 attachment
+     * of a Socket.IO v2 client in Node was corrupted). Without the flag, netty-socketio reads the body as sent;
+     * the next request on the channel sets it again for its own response.
+     */
+    private static void readBodyAsSent(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
+        QueryStringEncoder uri = new QueryStringEncoder(query.rawPath());
+        query.parameters().forEach((name, values) -> {
+            if (!"b64".equals(name)) {
+                values.forEach(value -> uri.addParam(name, value));
+            }
+        });
+        request.setUri(uri.toString());
+        ctx.channel().attr(EncoderHandler.B64).set(false);
     }
 
     private boolean isPollOfUnknownSession(Map<String, List<String>> params) {
