@@ -19,6 +19,9 @@ import java.util.Set;
  */
 public final class FuzzCase {
 
+    /** The tag of a case whose request head is near or over netty-socketio's 8192-byte limit. */
+    public static final String OVERSIZED = "request-head-over-8000-chars";
+
     /** How the case talks to the server. */
     public enum Wire {
         /** {@link RawClient#polling}: long-polling through java.net.http. */
@@ -517,6 +520,16 @@ public final class FuzzCase {
         public FuzzCase build() {
             if (presentation == -2 && answerOn != null) {
                 throw new IllegalStateException("answerOn " + answerOn + " without a presentation");
+            }
+            int head = path.length() + query.toString().length() + rawQuery.length();
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                head += h.getKey().length() + h.getValue().length() + 4;
+            }
+            for (String line : rawHeaders) {
+                head += line.length() + 2;
+            }
+            if (head > 8000 && !tags.contains(OVERSIZED)) {
+                tags.add(OVERSIZED); // netty-socketio's default limit for a request head is 8192 bytes
             }
             return new FuzzCase(this);
         }
