@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -149,6 +150,7 @@ class ProtocolFuzzTest {
             judge.play(c);
             System.out.println("[fuzz] regression " + c.id() + ": " + (judge.failures.size() == before ? "ok"
                     : "FAILED " + judge.failures.subList(before, judge.failures.size())));
+            System.gc(); // a buffer this case leaked is reported while the next one runs, not much later
         }
         judge.finish();
         System.out.println("[fuzz] ProtocolFuzzTest regressions: ran " + cases.size() + " cases; " + judge.summary());
@@ -182,6 +184,8 @@ class ProtocolFuzzTest {
         private long answers;
         private long answerMillisTotal;
         private int validClients;
+        private final Map<String, Integer> answeredBy = new TreeMap<>();
+        private final List<String> closedWithoutUnauthorized = new ArrayList<>();
 
         Judge(long seed) {
             this.seed = seed;
@@ -218,6 +222,12 @@ class ProtocolFuzzTest {
                 } else {
                     answers++;
                     answerMillisTotal += o.answerMillis();
+                    String how = o.answer().startsWith("44") ? "error packet" : o.answer().startsWith("HTTP")
+                            ? "HTTP status" : o.answer().startsWith("closed") ? "closed" : "unauthorized";
+                    answeredBy.merge(how, 1, Integer::sum);
+                    if (how.equals("closed") && !FuzzCaseGenerator.handshakeMode(c.layout(), c.answerOn())) {
+                        closedWithoutUnauthorized.add(c.id());
+                    }
                     if (o.answerMillis() > maxAnswerMillis) {
                         maxAnswerMillis = o.answerMillis();
                         slowestCase = c.id() + " [" + c.kind() + ", " + c.wire() + " EIO" + c.eio() + "]";
@@ -352,6 +362,11 @@ class ProtocolFuzzTest {
                     .append(answers == 0 ? 0 : answerMillisTotal / answers).append(" ms, slowest ")
                     .append(maxAnswerMillis).append(" ms (case ").append(slowestCase).append("); ")
                     .append(failures.size()).append(" failures in ").append(classes.size()).append(" classes");
+            s.append("\n  answered by: ").append(answeredBy);
+            if (!closedWithoutUnauthorized.isEmpty()) {
+                s.append("; an authenticate namespace closed without unauthorized (informational): ")
+                        .append(closedWithoutUnauthorized.subList(0, Math.min(10, closedWithoutUnauthorized.size())));
+            }
             Set<String> printed = new HashSet<>();
             for (Map.Entry<String, List<String>> e : classes.entrySet()) {
                 if (printed.add(e.getKey())) {

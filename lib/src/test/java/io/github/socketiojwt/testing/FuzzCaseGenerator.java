@@ -148,7 +148,7 @@ public final class FuzzCaseGenerator {
                     b.packets(connect(3, ns, null));
                 }
             }
-            b.await(eio == 4 ? "42" + prefix(ns) + "[\"hi\"" : "42" + prefix(ns) + "[\"hi\"");
+            b.await("42" + prefix(ns) + "[\"hi\"");
         } else {
             if (eio == 4 || !"/".equals(ns)) {
                 b.packets(connect(eio, ns, null));
@@ -176,7 +176,7 @@ public final class FuzzCaseGenerator {
             wire = w < 4 ? FuzzCase.Wire.POLLING : w < 8 ? FuzzCase.Wire.WEBSOCKET : FuzzCase.Wire.UPGRADE;
         }
         boolean authenticateKind = base.startsWith("authenticate");
-        String target = pick(r, layout, authenticateKind ? false : true);
+        String target = pick(r, layout, !authenticateKind);
         FuzzCase.Builder b = FuzzCase.builder(id, kind).layout(layout).eio(eio).wire(wire);
         Tokens t = new Tokens(r, b, layout, !mutated);
         List<Unit> units = new ArrayList<>();
@@ -529,7 +529,7 @@ public final class FuzzCaseGenerator {
             }
         } else {
             String[] paths = {"/socket.io", "/socket.iox/", "/SOCKET.IO/", "/socket.io/../socket.io/", "/other",
-                "//socket.io/", "/socket.io/x/", "/socket.io/%zz/", "/socket.io/?"};
+                "//socket.io/", "/socket.io/x/", "/socket.io/%zz/", "/socket.io/?", "/other?", "/socket.iox/?"};
             String path = paths[r.nextInt(paths.length)];
             b.path(path);
             String token = t.badString(target, true);

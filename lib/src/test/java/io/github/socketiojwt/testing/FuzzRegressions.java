@@ -55,6 +55,12 @@ public final class FuzzRegressions {
         cases.add(hs("auth-token-nested-10-deep", "{\"token\":" + "{\"a\":".repeat(10) + "1" + "}".repeat(10) + "}",
                 bad, sig));
         cases.add(hs("auth-token-a-number", "{\"token\":12}", bad, sig));
+        cases.add(hs("auth-token-an-empty-array", "{\"token\":[]}", bad, sig));
+        cases.add(hs("auth-token-nested-arrays", "{\"token\":[[[]]]}", bad, sig));
+        cases.add(hs("auth-token-an-array-of-a-string", "{\"token\":[\"" + bad + "\"]}", bad, sig));
+        cases.add(hs("auth-token-an-empty-object", "{\"token\":{}}", bad, sig));
+        cases.add(hs("auth-payload-with-an-array-beside-the-token", "{\"token\":\"" + bad + "\",\"x\":[1]}", bad,
+                sig));
         cases.add(hs("auth-payload-a-string", "\"" + bad + "\"", bad, sig));
         cases.add(hs("auth-payload-an-array", "[{\"token\":\"" + bad + "\"}]", bad, sig));
         cases.add(hs("auth-payload-null", "null", bad, sig));
@@ -66,6 +72,19 @@ public final class FuzzRegressions {
         // ---- authenticate events that are never answered
         cases.add(auth("authenticate-token-with-escaped-control-chars", "\"\\u0000\\u0001" + bad + "\"", bad, sig));
         cases.add(auth("authenticate-token-with-an-escaped-lone-surrogate", "\"\\ud800" + bad + "\"", bad, sig));
+        cases.add(c("authenticate-without-an-argument", "A", 4, FuzzCase.Wire.WEBSOCKET).packets("40/admin,")
+                .await("40/admin,").packets("42/admin,[\"authenticate\"]").presentsHere().answerOn("/admin").build());
+        cases.add(c("authenticate-without-an-argument-v3-polling", "H", 3, FuzzCase.Wire.POLLING)
+                .packets("40/admin").await("40/admin").packets("42/admin,[\"authenticate\"]").presentsHere()
+                .answerOn("/admin").build());
+        cases.add(c("authenticate-token-of-1mb-websocket", "H", 4, FuzzCase.Wire.WEBSOCKET).packets("40/chat,")
+                .await("40/chat,").packets("42/chat,[\"authenticate\",{\"token\":\"nzregressiont1"
+                        + "A".repeat(1 << 20) + "\"}]").presentsHere().answerOn("/chat").marker("nzregressiont1")
+                .build());
+        cases.add(c("authenticate-token-of-1mb-polling", "H", 4, FuzzCase.Wire.POLLING).packets("40/chat,")
+                .await("40/chat,").packets("42/chat,[\"authenticate\",{\"token\":\"nzregressiont2"
+                        + "A".repeat(1 << 20) + "\"}]").presentsHere().answerOn("/chat").marker("nzregressiont2")
+                .build());
         cases.add(auth("authenticate-token-of-only-escaped-control-chars", "\"\\u0000\\u001f\"", bad, sig));
         cases.add(auth("authenticate-token-of-only-an-escaped-lone-surrogate", "\"\\ud800\"", bad, sig));
         cases.add(auth("authenticate-token-with-a-bad-escape", "\"\\q" + bad + "\"", bad, sig));
@@ -116,8 +135,12 @@ public final class FuzzRegressions {
             cases.add(c("path " + path, "H", 3, FuzzCase.Wire.RAW_POLLING).path(path)
                     .rawQuery("token=" + bad).presentsAtHandshake().answerOn("/").marker(bad).marker(sig).build());
         }
+        cases.add(c("path /socket.iox/ with transport=polling and custom requests allowed", "A", 3,
+                FuzzCase.Wire.RAW_POLLING).path("/socket.iox/").rawQuery("token=" + bad).presentsAtHandshake()
+                .answerOn("/admin_hs").marker(bad).marker(sig).build());
+        // the whole request is GET /socket.iox/?token=...: no EIO, no transport
         cases.add(c("path /socket.iox/ with custom requests allowed", "A", 3, FuzzCase.Wire.RAW_POLLING)
-                .path("/socket.iox/").rawQuery("token=" + bad).presentsAtHandshake().answerOn("/admin_hs")
+                .path("/socket.iox/?").rawQuery("token=" + bad).presentsAtHandshake().answerOn("/admin_hs")
                 .marker(bad).marker(sig).build());
         return cases;
     }

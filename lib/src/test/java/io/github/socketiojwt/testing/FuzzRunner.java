@@ -184,9 +184,8 @@ public final class FuzzRunner {
             served = conn.awaitFrom(0, p -> p.contains("echo-response") && p.contains(c.servedBy()), bound)
                     .isPresent();
         }
-        if (!conn.closedByServer()) {
-            sleep(settle);
-        }
+        // a closed connection has nothing more to deliver, but the server may still be logging about it
+        sleep(conn.closedByServer() ? settle.dividedBy(3) : settle);
         long answerMillis = answerNanos < 0 ? -1 : Math.max(0, (answerNanos - clock) / 1_000_000);
         return new Outcome(conn.sid(), conn.handshakeStatus(), conn.received(), conn.closedByServer(),
                 conn.closeReason(), answer, answerMillis, served, statuses, notes, millis(start));

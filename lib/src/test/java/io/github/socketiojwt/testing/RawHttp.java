@@ -193,7 +193,8 @@ public final class RawHttp {
      *
      * @param port the server's port on 127.0.0.1
      * @param eio the Engine.IO version
-     * @param path the request path, normally {@code /socket.io/}
+     * @param path the request path, normally {@code /socket.io/}; a path with a {@code ?} is sent with the raw
+     *        query and nothing else (no {@code EIO}, no {@code transport})
      * @param rawQuery appended after {@code EIO=..&transport=polling&}, sent as is (may be empty)
      * @param headerLines header lines, sent as is on the handshake only
      * @return the session; check {@link Session#handshakeStatus()}
@@ -238,6 +239,9 @@ public final class RawHttp {
     }
 
     private static String target(String path, int eio, String transport, String sid, String rawQuery) {
+        if (path.contains("?") && sid == null) {
+            return path + (rawQuery == null ? "" : rawQuery); // exactly as given: no EIO, no transport
+        }
         StringBuilder t = new StringBuilder(path).append("?EIO=").append(eio).append("&transport=").append(transport);
         if (sid != null) {
             t.append("&sid=").append(sid);
