@@ -171,8 +171,9 @@ class ProtocolFuzzTest {
     /** Plays cases and judges them against the invariants; collects failures by class. */
     private static final class Judge {
         private final long seed;
-        private final Set<String> allowed = ConcurrentHashMap.newKeySet();
-        private final Map<String, String> owners = new HashMap<>();
+        /** Which session may reach which namespace, and whose it is: shared, as the servers are, by every judge. */
+        private static final Set<String> allowed = ConcurrentHashMap.newKeySet();
+        private static final Map<String, String> owners = new ConcurrentHashMap<>();
         private final Map<String, Integer> seenCalls = new HashMap<>();
         private final List<String> failures = new ArrayList<>();
         private final Map<String, List<String>> classes = new LinkedHashMap<>();
@@ -189,6 +190,8 @@ class ProtocolFuzzTest {
 
         Judge(long seed) {
             this.seed = seed;
+            // the servers outlive a test method: what an earlier judge saw is not this one's to judge again
+            servers.forEach((layout, server) -> seenCalls.put(layout, server.appCalls().size()));
         }
 
         void play(FuzzCase c) {

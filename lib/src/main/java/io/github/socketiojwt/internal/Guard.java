@@ -208,7 +208,7 @@ public final class Guard {
                 error.setData("Invalid namespace");
                 head.send(error);
             }
-            return false;
+            return true; // a packet for a namespace the server does not have: the next ones are still read
         }
         if (packet.getType() != PacketType.MESSAGE) {
             return engine(head, packet, transport, ns);
@@ -226,6 +226,9 @@ public final class Guard {
         NamespaceClient client = head.getChildClient(root);
         if (client == null) {
             return false;
+        }
+        if (packet.getType() == PacketType.UPGRADE && transport != Transport.WEBSOCKET) {
+            return true; // only a websocket can complete an upgrade (netty-socketio fails on a polling one)
         }
         boolean probe = packet.getType() == PacketType.PING && "probe".equals(packet.getData());
         if (client.getNamespace() == root) {

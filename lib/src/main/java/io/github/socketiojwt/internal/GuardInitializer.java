@@ -56,6 +56,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     public static final String TRANSPORT_CHECK = "socketioJwtTransportCheck";
     /** The pipeline name of the handler that answers every request Netty could not decode. */
     public static final String UNDECODABLE_REQUESTS = "socketioJwtUndecodableRequests";
+    private static final ChannelHandler PIPELINE_END = new PipelineEnd();
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(30);
 
     private final Map<String, TokenAuthenticator> namespacePolicies = new ConcurrentHashMap<>();
@@ -170,6 +171,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         pipeline.replace(SOCKETIO_ENCODER, SOCKETIO_ENCODER, encoderHandler);
         pipeline.addBefore(AUTHORIZE_HANDLER, TRANSPORT_CHECK, transportCheck);
         pipeline.addAfter(AUTHORIZE_HANDLER, HANDSHAKE_GUARD, handshakeHandler);
+        pipeline.replace(WRONG_URL_HANDLER, WRONG_URL_HANDLER, PIPELINE_END);
         for (Consumer<ChannelPipeline> customizer : customizers) {
             customizer.accept(pipeline);
         }

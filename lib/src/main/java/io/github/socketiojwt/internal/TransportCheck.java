@@ -10,7 +10,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -49,7 +52,16 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
         if (msg instanceof FullHttpRequest) {
             FullHttpRequest request = (FullHttpRequest) msg;
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
-            Map<String, List<String>> params = query.parameters();
+            Map<String, List<String>> params;
+            try {
+                params = query.parameters();
+                query.path();
+            } catch (IllegalArgumentException badEscape) {
+                // netty-socketio would throw at every look-up, and Netty log the URL (a token with it) at ERROR
+                request.release();
+                badRequest(ctx);
+                return;
+            }
             if (query.path().equals(connectPath) && !params.containsKey("sid") && !knownTransport(params)) {
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("code", 0);
@@ -57,6 +69,13 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
                 ctx.channel().attr(EncoderHandler.ORIGIN).set(request.headers().get(HttpHeaderNames.ORIGIN));
                 request.release();
                 ctx.channel().writeAndFlush(new HttpErrorMessage(error));
+                return;
+            }
+            String path = query.path();
+            if (path.startsWith(configuration.getContext()) && !path.equals(connectPath)) {
+                // netty-socketio's transports take any path with the context as a prefix, and answer none of them
+                request.release();
+                badRequest(ctx);
                 return;
             }
             if (request.method() == HttpMethod.POST && params.containsKey("b64") && !params.containsKey("j")
@@ -89,6 +108,13 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
         });
         request.setUri(uri.toString());
         ctx.channel().attr(EncoderHandler.B64).set(false);
+    }
+
+    private static void badRequest(ChannelHandlerContext ctx) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private boolean isPollOfUnknownSession(Map<String, List<String>> params) {
