@@ -121,7 +121,7 @@ class BinaryPayloadTest {
     @MethodSource("clients")
     void textWithPlusSignsAndPercentEscapesComesBackUnchanged(String mode, String version, String transport) {
         start(mode);
-        String text = "1+1 = 2 %41 %zz + \u00e9 d=x&j=0";
+        String text = "1+1 = 2 %41 %zz + \u00e9 \ud83d\ude00 d=x&j=0";
         NodeClient.Result result = connected(mode, version, transport).emit("echo", text)
                 .waitFor("echo-response", WAIT.toMillis()).run();
         assertEquals(text, result.first("echo-response").orElseThrow(() -> new AssertionError(result.toString()))
@@ -142,8 +142,8 @@ class BinaryPayloadTest {
             raw.await(p -> p.startsWith("40"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
             List<byte[]> sent = new ArrayList<>();
             for (byte[] bytes : List.of(BYTES, ascii, new byte[0])) {
-                raw.send("451-[\"bytes\",{\"_placeholder\":true,\"num\":0}]");
-                EveryInputIsAnsweredTest.sendAttachment(raw, transport, eio, bytes);
+                EveryInputIsAnsweredTest.sendBinaryPacket(raw, transport, eio,
+                        "451-[\"bytes\",{\"_placeholder\":true,\"num\":0}]", bytes);
                 sent.add(bytes);
             }
             long deadline = System.nanoTime() + WAIT.toNanos();

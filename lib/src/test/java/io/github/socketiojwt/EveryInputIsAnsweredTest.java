@@ -113,7 +113,7 @@ class EveryInputIsAnsweredTest {
 
     @ParameterizedTest(name = "{0} payload {1}")
     @MethodSource("shapesOnV4Wires")
-    void aConnectAuthPayloadThatIsNoObjectIsRefusedAsAnInvalidTokenDatatype(String transport, String shape,
+    void aConnectAuthPayloadThatIsNoObjectIsRefusedAsCarryingNoToken(String transport, String shape,
             String json) {
         if ("null".equals(shape)) {
             return; // "40null": a payload of null is no payload, refused as no token (covered below)
@@ -125,8 +125,7 @@ class EveryInputIsAnsweredTest {
             String answer = raw.await(p -> p.startsWith("44/admin_hs,") || p.startsWith("40/admin_hs,"), BOUND)
                     .orElseThrow(() -> new AssertionError(shape + ": no answer " + raw));
             assertTrue(answer.startsWith("44/admin_hs,{\"message\":"), answer);
-            assertTrue(answer.contains("\"code\":\"invalid_token\"") || answer.contains("credentials_required"),
-                    answer);
+            assertTrue(answer.contains("\"code\":\"credentials_required\""), answer);
             assertTrue(server.appCalls("connect /admin_hs").isEmpty(), server.appCalls().toString());
         }
     }
@@ -194,8 +193,9 @@ class EveryInputIsAnsweredTest {
         startAuthenticateMode();
         try (RawClient raw = open(transport, eio, server.url(), Map.of(), Map.of())) {
             connectAdmin(raw, eio);
-            raw.send("451-/admin,[\"authenticate\",{\"token\":{\"_placeholder\":true,\"num\":0}}]");
-            sendAttachment(raw, transport, eio, TestTokens.token("alice").getBytes(StandardCharsets.UTF_8));
+            sendBinaryPacket(raw, transport, eio,
+                    "451-/admin,[\"authenticate\",{\"token\":{\"_placeholder\":true,\"num\":0}}]",
+                    TestTokens.token("alice").getBytes(StandardCharsets.UTF_8));
             String answer = raw.await(p -> p.contains("\"unauthorized\""), BOUND)
                     .orElseThrow(() -> new AssertionError("no unauthorized " + raw));
             assertTrue(answer.contains("\"message\":\"invalid token datatype\""), answer);
@@ -309,6 +309,19 @@ class EveryInputIsAnsweredTest {
     private static void connectAdmin(RawClient raw, int eio) {
         raw.send(eio == 4 ? "40/admin," : "40/admin");
         raw.await(p -> p.startsWith("40/admin"), BOUND).orElseThrow(() -> new AssertionError(raw.toString()));
+    }
+
+    /**
+     * A binary packet and its one attachment, framed as the transport and protocol frame them: in one POST on
+     * polling (two POSTs may be handled at once by two event loops, and so out of order), two frames on websocket.
+     */
+    static void sendBinaryPacket(RawClient raw, String transport, int eio, String packet, byte[] bytes) {
+        if ("websocket".equals(transport)) {
+            raw.send(packet);
+            sendAttachment(raw, transport, eio, bytes);
+        } else {
+            raw.send(packet, (eio == 3 ? "b4" : "b") + java.util.Base64.getEncoder().encodeToString(bytes));
+        }
     }
 
     /** One binary attachment, framed as the transport and protocol frame it. */

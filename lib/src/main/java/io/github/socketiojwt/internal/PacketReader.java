@@ -193,7 +193,20 @@ final class PacketReader {
     Packet decode(ClientHead head, ByteBuf frame, Transport transport) throws MalformedPacket {
         Packet pending = head.getLastBinaryPacket();
         if (pending != null && pending.hasAttachments() && !pending.isAttachmentsLoaded()) {
-            return attach(head, pending, frame, transport);
+            byte[] attachment;
+            try {
+                attachment = attachmentBytes(head, frame, transport);
+            } catch (MalformedPacket e) {
+                head.setLastBinaryPacket(null);
+                pending.getDataSource().release();
+                throw new MalformedPacket(e.getMessage(), pending.getSubType(), pending.getNsp());
+            }
+            if (attachment != null) {
+                return attach(head, pending, attachment);
+            }
+            // A packet where an attachment was due: the binary packet is dropped unfinished, this one is read.
+            head.setLastBinaryPacket(null);
+            pending.getDataSource().release();
         }
         if (!frame.isReadable()) {
             throw new MalformedPacket("empty packet", null, null);
@@ -357,15 +370,7 @@ final class PacketReader {
      * Adds one attachment to a binary packet; when it was the last, decodes the packet's body with the
      * attachments in place of their placeholders.
      */
-    private Packet attach(ClientHead head, Packet packet, ByteBuf frame, Transport transport)
-            throws MalformedPacket {
-        byte[] bytes;
-        try {
-            bytes = attachmentBytes(head, frame, transport);
-        } catch (IllegalArgumentException e) {
-            head.setLastBinaryPacket(null);
-            throw new MalformedPacket("undecodable attachment", packet.getSubType(), packet.getNsp());
-        }
+    private Packet attach(ClientHead head, Packet packet, byte[] bytes) throws MalformedPacket {
         packet.addAttachment(Unpooled.wrappedBuffer(bytes));
         if (!packet.isAttachmentsLoaded()) {
             return null;
@@ -389,27 +394,31 @@ final class PacketReader {
      * The bytes the client attached, without their framing: a v4 websocket frame is the bytes; a v4 polling
      * record is {@code b<base64>}; in v3, a binary frame starts with the message type byte (4) and a text one
      * is {@code b4<base64>}.
+     *
+     * @return the bytes, or {@code null} when the frame is no attachment (a packet where one was due)
      */
-    private static byte[] attachmentBytes(ClientHead head, ByteBuf frame, Transport transport) {
+    private static byte[] attachmentBytes(ClientHead head, ByteBuf frame, Transport transport)
+            throws MalformedPacket {
         boolean v4 = head.getEngineIOVersion() == EngineIOVersion.V4;
         if (v4 && transport == Transport.WEBSOCKET) {
             return bytes(frame, 0);
         }
         if (!frame.isReadable()) {
-            throw new IllegalArgumentException("empty attachment");
+            return null;
         }
         byte first = frame.getByte(frame.readerIndex());
         if (first == 'b') {
             int skip = v4 ? 1 : 2;
-            if (frame.readableBytes() < skip) {
-                throw new IllegalArgumentException("short attachment");
+            try {
+                return Base64.getDecoder().decode(bytes(frame, Math.min(skip, frame.readableBytes())));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedPacket("undecodable attachment", null, null);
             }
-            return Base64.getDecoder().decode(bytes(frame, skip));
         }
         if (!v4 && first == BINARY_MESSAGE_TYPE) {
             return bytes(frame, 1);
         }
-        throw new IllegalArgumentException("not an attachment");
+        return null; // not an attachment
     }
 
     private static byte[] bytes(ByteBuf frame, int skip) {
