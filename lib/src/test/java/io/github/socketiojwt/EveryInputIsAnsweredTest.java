@@ -239,7 +239,30 @@ class EveryInputIsAnsweredTest {
             String answer = raw.await(p -> p.contains("\"unauthorized\""), BOUND)
                     .orElseThrow(() -> new AssertionError("no unauthorized " + raw));
             assertTrue(answer.contains("\"message\":\"invalid token datatype\""), answer);
-            assertEndedOnAdmin(raw, eio);
+            assertTrue(raw.awaitClosed(BOUND), "closed after the answer: " + raw);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} EIO{1}")
+    @MethodSource("wires")
+    void aPacketWithoutAReadableHeaderIsAnsweredOnEveryQuarantinedNamespaceThenClosed(String transport, int eio) {
+        startAuthenticateMode();
+        try (RawClient raw = open(transport, eio, server.url(), Map.of(), Map.of())) {
+            if (eio == 4) {
+                raw.send("40");
+                raw.await(p -> p.startsWith("40{"), BOUND).orElseThrow(() -> new AssertionError(raw.toString()));
+            }
+            connectAdmin(raw, eio);
+            raw.send("46", "42/admin,[\"authenticate\",{\"token\":\"" + TestTokens.token("alice") + "\"}]");
+            for (String nsp : List.of("/", "/admin")) {
+                boolean root = "/".equals(nsp);
+                String answer = raw.await(p -> p.contains("\"unauthorized\"") && (root ? p.startsWith("42")
+                        && !p.startsWith("42/") : p.startsWith("42" + nsp + ",")), BOUND)
+                        .orElseThrow(() -> new AssertionError(nsp + ": no unauthorized " + raw));
+                assertTrue(answer.contains("\"message\":\"invalid token datatype\""), answer);
+            }
+            assertTrue(raw.awaitClosed(BOUND), "closed after the answers: " + raw);
+            assertTrue(server.appCalls("connect").isEmpty(), server.appCalls().toString());
         }
     }
 

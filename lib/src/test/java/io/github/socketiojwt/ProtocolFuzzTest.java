@@ -230,6 +230,9 @@ class ProtocolFuzzTest {
                     answeredBy.merge(how, 1, Integer::sum);
                     if (how.equals("closed") && !FuzzCaseGenerator.handshakeMode(c.layout(), c.answerOn())) {
                         closedWithoutUnauthorized.add(c.id());
+                        if (Boolean.getBoolean("fuzz.verbose")) {
+                            System.out.println("[fuzz] closed without unauthorized: " + c.describe() + "\n  " + o.describe());
+                        }
                     }
                     if (o.answerMillis() > maxAnswerMillis) {
                         maxAnswerMillis = o.answerMillis();

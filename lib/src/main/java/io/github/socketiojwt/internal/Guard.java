@@ -167,24 +167,29 @@ public final class Guard {
     }
 
     /**
-     * A packet that cannot be decoded ends the connection, as it would on a Socket.IO server, after a last answer
-     * where the client is waiting for one: a quarantined socket that sends an undecodable packet on its
-     * namespace has sent no usable token, and is told {@code unauthorized} ({@code invalid token datatype}) as for
-     * any {@code authenticate} without one. Nothing of the packet is logged: it may carry a token.
+     * A packet that cannot be decoded ends the connection, as it would on a Socket.IO server, once a last answer
+     * has gone where the client is waiting for one: a quarantined socket has sent no usable token, and is told
+     * {@code unauthorized} ({@code invalid token datatype}) on the packet's namespace (on every namespace where it
+     * is quarantined, when not even the header could be read), as for any {@code authenticate} without a token.
+     * Nothing of the packet is logged: it may carry a token.
      */
     private void onMalformed(ClientHead head, PacketReader.MalformedPacket error) {
         log.debug("Closing session {}: {}", head.getSessionId(), error.getMessage());
-        String name = error.namespace();
         Session session = sessions.get(head);
-        NamespaceAuth auth = session == null || name == null ? null : session.get(name);
-        TokenAuthenticator policy = name == null ? null : policies.apply(name);
-        Namespace ns = name == null ? null : hub.get(name);
-        if (auth != null && policy != null && ns != null && auth.phase == NamespaceAuth.Phase.QUARANTINED) {
-            failAuthenticate(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_DATATYPE,
-                    "invalid token datatype"));
-            return; // closed once the client has the answer (its ack, or the grace period)
+        if (session != null) {
+            String name = error.namespace();
+            List<NamespaceAuth> waiting = name == null ? session.quarantined()
+                    : session.get(name) == null ? List.of() : List.of(session.get(name));
+            for (NamespaceAuth auth : waiting) {
+                TokenAuthenticator policy = policies.apply(auth.name);
+                Namespace ns = hub.get(auth.name);
+                if (policy != null && ns != null && auth.phase == NamespaceAuth.Phase.QUARANTINED) {
+                    failAuthenticate(session, auth, ns, policy, new UnauthorizedException(ErrorCode.TOKEN_DATATYPE,
+                            "invalid token datatype"));
+                }
+            }
         }
-        closeWhenDelivered(head);
+        closeWhenDelivered(head); // after the answers: they are queued first
     }
 
     private void report(ChannelHandlerContext ctx, ClientHead head, Exception error) {

@@ -90,6 +90,17 @@ final class Session {
         return names;
     }
 
+    /** @return the namespaces where the socket is quarantined, waiting for {@code authenticate} */
+    java.util.List<NamespaceAuth> quarantined() {
+        java.util.List<NamespaceAuth> found = new java.util.ArrayList<>();
+        for (NamespaceAuth auth : protectedNamespaces.values()) {
+            if (auth.phase == NamespaceAuth.Phase.QUARANTINED) {
+                found.add(auth);
+            }
+        }
+        return found;
+    }
+
     /** Cancels every pending deadline. */
     void close() {
         for (NamespaceAuth auth : protectedNamespaces.values()) {
