@@ -10,10 +10,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -59,7 +56,7 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
             } catch (IllegalArgumentException badEscape) {
                 // netty-socketio would throw at every look-up, and Netty log the URL (a token with it) at ERROR
                 request.release();
-                badRequest(ctx);
+                PipelineEnd.badRequest(ctx);
                 return;
             }
             if (query.path().equals(connectPath) && !params.containsKey("sid") && !knownTransport(params)) {
@@ -75,7 +72,7 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
             if (path.startsWith(configuration.getContext()) && !path.equals(connectPath)) {
                 // netty-socketio's transports take any path with the context as a prefix, and answer none of them
                 request.release();
-                badRequest(ctx);
+                PipelineEnd.badRequest(ctx);
                 return;
             }
             if (request.method() == HttpMethod.POST && params.containsKey("b64") && !params.containsKey("j")
@@ -108,13 +105,6 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
         });
         request.setUri(uri.toString());
         ctx.channel().attr(EncoderHandler.B64).set(false);
-    }
-
-    private static void badRequest(ChannelHandlerContext ctx) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
-        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private boolean isPollOfUnknownSession(Map<String, List<String>> params) {
