@@ -584,7 +584,9 @@ public final class JwtAuthOptions {
         }
 
         /**
-         * Clock skew tolerated on {@code exp} and {@code nbf} (jsonwebtoken's {@code clockTolerance}; default 0).
+         * Clock skew tolerated on {@code exp}, {@code nbf} and {@code maxAge} (jsonwebtoken's {@code clockTolerance};
+         * default 0), to the millisecond: a token is refused from {@code ceil(exp + leeway)} seconds on, and a
+         * connected socket's rights end at that same time.
          *
          * @param leeway a duration, zero or more
          * @return this builder
