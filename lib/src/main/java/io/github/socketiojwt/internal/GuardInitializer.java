@@ -62,7 +62,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     private final Map<String, TokenAuthenticator> namespacePolicies = new ConcurrentHashMap<>();
     private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
     private final JsonSupport decodingJson;
-    private final ChannelHandler undecodableRequests = new UndecodableRequests();
+    private volatile ChannelHandler undecodableRequests;
     private volatile TokenAuthenticator serverPolicy;
     private volatile Guard guard;
     private volatile ChannelHandler packetHandler;
@@ -151,6 +151,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         this.packetHandler = new GuardedPacketHandler(newGuard);
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration, clientsBox);
+        this.undecodableRequests = new UndecodableRequests(configuration.getContext());
         try {
             this.encoderHandler = new RecipientEncoderHandler(configuration, configuration.getJsonSupport());
         } catch (IOException e) {

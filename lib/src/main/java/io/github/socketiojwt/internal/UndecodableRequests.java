@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -64,6 +65,22 @@ final class UndecodableRequests extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Boolean> ANSWERED =
             AttributeKey.valueOf(UndecodableRequests.class, "answered");
 
+    private final String context;
+
+    /** For a server on netty-socketio's default path, {@code /socket.io}. */
+    UndecodableRequests() {
+        this(new com.corundumstudio.socketio.Configuration().getContext());
+    }
+
+    /**
+     * @param context netty-socketio's path ({@code Configuration.getContext()}): requests for other paths are the
+     *                application's, and reach its handlers failed as they are (the pipeline's end answers {@code 400}
+     *                those that no handler takes)
+     */
+    UndecodableRequests(String context) {
+        this.context = context;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (Boolean.TRUE.equals(ctx.channel().attr(ANSWERED).get())) {
@@ -72,6 +89,11 @@ final class UndecodableRequests extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
             Throwable cause = ((HttpObject) msg).decoderResult().cause();
+            if (msg instanceof FullHttpRequest && !(cause instanceof TooLongHttpLineException)
+                    && !((FullHttpRequest) msg).uri().startsWith(context)) {
+                ctx.fireChannelRead(msg); // the application's own path (a too-long line has lost its path)
+                return;
+            }
             ReferenceCountUtil.release(msg);
             answer(ctx, statusFor(cause), cause);
             return;
@@ -152,7 +174,8 @@ final class UndecodableRequests extends ChannelInboundHandlerAdapter {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            FullHttpRequest failed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/",
+            String uri = oversized instanceof HttpRequest ? ((HttpRequest) oversized).uri() : "/";
+            FullHttpRequest failed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
                     Unpooled.EMPTY_BUFFER);
             failed.setDecoderResult(DecoderResult.failure(
                     new TooLongHttpContentException("content over " + maxContentLength() + " bytes")));

@@ -143,6 +143,16 @@ class UndecodableRequestsTest {
     }
 
     @Test
+    void leavesAnUndecodableRequestForAnotherPathToTheApplication() {
+        String answer = send("POST /login HTTP/1.1\r\nX-Padding: " + "x".repeat(9000) + "\r\n\r\n");
+        assertEquals("", answer);
+        assertEquals(1, passedOn.size(), passedOn.toString());
+        FullHttpRequest request = (FullHttpRequest) passedOn.get(0);
+        assertTrue(request.decoderResult().isFailure(), "passed on failed, as Netty decoded it");
+        request.release();
+    }
+
+    @Test
     void passesADecodedRequestOnUntouched() {
         String answer = send("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nAuthorization: Bearer abc\r\n\r\n");
         assertEquals("", answer);
