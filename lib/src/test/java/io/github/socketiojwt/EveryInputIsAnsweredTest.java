@@ -64,6 +64,16 @@ class EveryInputIsAnsweredTest {
                 .map(s -> Arguments.of(t, v, s[0], s[1]))));
     }
 
+    /** The shapes that fit in a request line or a header (the longer ones: OversizedRequestsTest). */
+    static Stream<Arguments> httpSizedShapesOnEveryWire() {
+        return shapesOnEveryWire().filter(a -> ((String) a.get()[3]).length() < 4000);
+    }
+
+    /** Payloads that are no object; {@code null} is no payload at all. */
+    static Stream<Arguments> nonObjectPayloadsOnV4Wires() {
+        return shapesOnV4Wires().filter(a -> !"null".equals(a.get()[1]));
+    }
+
     static Stream<Arguments> shapesOnV4Wires() {
         return Stream.of("polling", "websocket").flatMap(t -> TOKEN_SHAPES.stream()
                 .map(s -> Arguments.of(t, s[0], s[1])));
@@ -112,12 +122,9 @@ class EveryInputIsAnsweredTest {
     }
 
     @ParameterizedTest(name = "{0} payload {1}")
-    @MethodSource("shapesOnV4Wires")
+    @MethodSource("nonObjectPayloadsOnV4Wires")
     void aConnectAuthPayloadThatIsNoObjectIsRefusedAsCarryingNoToken(String transport, String shape,
             String json) {
-        if ("null".equals(shape)) {
-            return; // "40null": a payload of null is no payload, refused as no token (covered below)
-        }
         startHandshakeMode();
         try (RawClient raw = open(transport, 4, server.url(), Map.of(), Map.of())) {
             String payload = json.startsWith("{") ? json.replace("{", "{\"unclosed\":") : json;
@@ -131,42 +138,36 @@ class EveryInputIsAnsweredTest {
     }
 
     @ParameterizedTest(name = "{0} EIO{1} token {2}")
-    @MethodSource("shapesOnEveryWire")
+    @MethodSource("httpSizedShapesOnEveryWire")
     void aQueryTokenOfAnyShapeIsRefusedWithACode(String transport, int eio, String shape, String json) {
-        if (json.length() > 4000) {
-            return; // over Netty's request line: answered 414 (OversizedRequestsTest)
-        }
         startHandshakeMode();
-        String value = json.startsWith("\"") ? json.substring(1, json.length() - 1) : json;
-        try (RawClient raw = open(transport, eio, server.url(), Map.of("token", value), Map.of())) {
-            if (eio == 4) {
-                raw.send("40");
-            }
-            String answer = raw.await(p -> p.startsWith("44") || p.startsWith("40"), BOUND)
-                    .orElseThrow(() -> new AssertionError(shape + ": no answer " + raw));
-            assertTrue(answer.startsWith("44{\"message\":"), answer);
-            assertTrue(server.appCalls("connect /").isEmpty(), server.appCalls().toString());
+        try (RawClient raw = open(transport, eio, server.url(), Map.of("token", unquoted(json)), Map.of())) {
+            assertRefusedOnRoot(raw, eio, shape);
         }
     }
 
     @ParameterizedTest(name = "{0} EIO{1} token {2}")
-    @MethodSource("shapesOnEveryWire")
+    @MethodSource("httpSizedShapesOnEveryWire")
     void anAuthorizationHeaderOfAnyShapeIsRefusedWithACode(String transport, int eio, String shape, String json) {
-        if (json.length() > 4000) {
-            return; // over Netty's header limit: answered 431 (OversizedRequestsTest)
-        }
         startHandshakeMode();
-        String value = json.startsWith("\"") ? json.substring(1, json.length() - 1) : json;
-        String header = "Bearer " + value.replaceAll("[\\x00-\\x1f\\\\]", "?"); // what HTTP can carry
+        String header = "Bearer " + unquoted(json).replaceAll("[\\x00-\\x1f\\\\]", "?"); // what HTTP can carry
         try (RawClient raw = open(transport, eio, server.url(), Map.of(), Map.of("Authorization", header))) {
-            if (eio == 4) {
-                raw.send("40");
-            }
-            String answer = raw.await(p -> p.startsWith("44") || p.startsWith("40"), BOUND)
-                    .orElseThrow(() -> new AssertionError(shape + ": no answer " + raw));
-            assertTrue(answer.startsWith("44{\"message\":"), answer);
-            assertTrue(server.appCalls("connect /").isEmpty(), server.appCalls().toString());
+            assertRefusedOnRoot(raw, eio, shape);
         }
+    }
+
+    private static String unquoted(String json) {
+        return json.startsWith("\"") ? json.substring(1, json.length() - 1) : json;
+    }
+
+    private void assertRefusedOnRoot(RawClient raw, int eio, String shape) {
+        if (eio == 4) {
+            raw.send("40");
+        }
+        String answer = raw.await(p -> p.startsWith("44") || p.startsWith("40"), BOUND)
+                .orElseThrow(() -> new AssertionError(shape + ": no answer " + raw));
+        assertTrue(answer.startsWith("44{\"message\":"), answer);
+        assertTrue(server.appCalls("connect /").isEmpty(), server.appCalls().toString());
     }
 
     // ---------------------------------------------------------------- authenticate mode
