@@ -52,6 +52,8 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
 
     /** The pipeline name of the handler that sees each session right after its handshake was authorized. */
     public static final String HANDSHAKE_GUARD = "socketioJwtHandshakeGuard";
+    /** The pipeline name of the handler that answers requests for other paths before the websocket transport. */
+    public static final String OTHER_PATHS = "socketioJwtOtherPaths";
     /** The pipeline name of the handler that refuses unknown transports without logging their URL. */
     public static final String TRANSPORT_CHECK = "socketioJwtTransportCheck";
     /** The pipeline name of the handler that answers every request Netty could not decode. */
@@ -63,6 +65,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
     private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
     private final JsonSupport decodingJson;
     private volatile ChannelHandler undecodableRequests;
+    private volatile ChannelHandler otherPaths;
     private volatile TokenAuthenticator serverPolicy;
     private volatile Guard guard;
     private volatile ChannelHandler packetHandler;
@@ -152,6 +155,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         this.handshakeHandler = new HandshakeGuardHandler(newGuard);
         this.transportCheck = new TransportCheck(configuration, clientsBox);
         this.undecodableRequests = new UndecodableRequests(configuration.getContext());
+        this.otherPaths = new OtherPaths(configuration.getContext());
         try {
             this.encoderHandler = new RecipientEncoderHandler(configuration, configuration.getJsonSupport());
         } catch (IOException e) {
@@ -173,6 +177,7 @@ public final class GuardInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(AUTHORIZE_HANDLER, TRANSPORT_CHECK, transportCheck);
         pipeline.addAfter(AUTHORIZE_HANDLER, HANDSHAKE_GUARD, handshakeHandler);
         pipeline.replace(WRONG_URL_HANDLER, WRONG_URL_HANDLER, PIPELINE_END);
+        pipeline.addAfter(XHR_POLLING_TRANSPORT, OTHER_PATHS, otherPaths);
         for (Consumer<ChannelPipeline> customizer : customizers) {
             customizer.accept(pipeline);
         }

@@ -142,6 +142,14 @@ public final class FuzzRegressions {
         cases.add(c("path /socket.iox/ with custom requests allowed", "A", 3, FuzzCase.Wire.RAW_POLLING)
                 .path("/socket.iox/?").rawQuery("token=" + bad).presentsAtHandshake().answerOn("/admin_hs")
                 .marker(bad).marker(sig).build());
+        // found by the long run (seed 20261203): netty-socketio's websocket transport takes any path
+        for (String path : List.of("//socket.io/", "/other")) {
+            for (int eio : new int[] {3, 4}) {
+                cases.add(c("websocket path " + path + " EIO" + eio + " with custom requests allowed", "A", eio,
+                        FuzzCase.Wire.RAW_WEBSOCKET).path(path).rawQuery("token=" + bad).presentsAtHandshake()
+                        .answerOn("/admin_hs").marker(bad).marker(sig).build());
+            }
+        }
         return cases;
     }
 
