@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -371,9 +370,5 @@ class EveryInputIsAnsweredTest {
             ok.send("42/admin_hs,[\"echo\",\"still served\"]");
             ok.await(p -> p.contains("still served"), BOUND).orElseThrow(() -> new AssertionError(ok.toString()));
         }
-    }
-
-    static String urlEncode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -77,11 +77,6 @@ final class BinaryJson {
         return field.get(owner);
     }
 
-    /** @return whether attachments reach the application as bytes (else as base64 strings) */
-    boolean keepsBytes() {
-        return mapper != null;
-    }
-
     Event readEvent(String nsp, ByteBuf body, List<byte[]> attachments) throws IOException {
         JsonNode tree = withAttachments(body, attachments);
         if (mapper == null) {

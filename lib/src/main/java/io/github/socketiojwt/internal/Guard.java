@@ -178,8 +178,9 @@ public final class Guard {
         Session session = sessions.get(head);
         if (session != null) {
             String name = error.namespace();
+            NamespaceAuth named = name == null ? null : session.get(name);
             List<NamespaceAuth> waiting = name == null ? session.quarantined()
-                    : session.get(name) == null ? List.of() : List.of(session.get(name));
+                    : named == null ? List.of() : List.of(named);
             for (NamespaceAuth auth : waiting) {
                 TokenAuthenticator policy = policies.apply(auth.name);
                 Namespace ns = hub.get(auth.name);

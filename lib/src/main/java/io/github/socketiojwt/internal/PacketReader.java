@@ -197,16 +197,13 @@ final class PacketReader {
             try {
                 attachment = attachmentBytes(head, frame, transport);
             } catch (MalformedPacket e) {
-                head.setLastBinaryPacket(null);
-                pending.getDataSource().release();
+                abandon(head, pending);
                 throw new MalformedPacket(e.getMessage(), pending.getSubType(), pending.getNsp());
             }
             if (attachment != null) {
                 return attach(head, pending, attachment);
             }
-            // A packet where an attachment was due: the binary packet is dropped unfinished, this one is read.
-            head.setLastBinaryPacket(null);
-            pending.getDataSource().release();
+            abandon(head, pending); // a packet where an attachment was due: it is read, the binary one dropped
         }
         if (!frame.isReadable()) {
             throw new MalformedPacket("empty packet", null, null);
@@ -245,6 +242,12 @@ final class PacketReader {
         }
         readBody(head, packet, frame, List.of());
         return packet;
+    }
+
+    /** Drops a binary packet whose attachments will not come. */
+    private static void abandon(ClientHead head, Packet pending) {
+        head.setLastBinaryPacket(null);
+        pending.getDataSource().release();
     }
 
     private static boolean binary(Packet packet) {
