@@ -141,10 +141,20 @@ class BinaryPayloadTest {
             }
             raw.await(p -> p.startsWith("40"), WAIT).orElseThrow(() -> new AssertionError(raw.toString()));
             List<byte[]> sent = new ArrayList<>();
+            String header = "451-[\"bytes\",{\"_placeholder\":true,\"num\":0}]";
+            List<String> onePost = new ArrayList<>();
             for (byte[] bytes : List.of(BYTES, ascii, new byte[0])) {
-                EveryInputIsAnsweredTest.sendBinaryPacket(raw, transport, eio,
-                        "451-[\"bytes\",{\"_placeholder\":true,\"num\":0}]", bytes);
+                if ("polling".equals(transport)) {
+                    // one POST: netty-socketio may read two POSTs of a session at once (README, Good to know)
+                    onePost.add(header);
+                    onePost.add((eio == 3 ? "b4" : "b") + Base64.getEncoder().encodeToString(bytes));
+                } else {
+                    EveryInputIsAnsweredTest.sendBinaryPacket(raw, transport, eio, header, bytes);
+                }
                 sent.add(bytes);
+            }
+            if (!onePost.isEmpty()) {
+                raw.send(onePost.toArray(new String[0]));
             }
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (received.size() < sent.size() && System.nanoTime() < deadline) {

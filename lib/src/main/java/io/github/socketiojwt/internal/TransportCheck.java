@@ -50,16 +50,17 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
             FullHttpRequest request = (FullHttpRequest) msg;
             QueryStringDecoder query = new QueryStringDecoder(request.uri());
             Map<String, List<String>> params;
+            String path;
             try {
                 params = query.parameters();
-                query.path();
+                path = query.path();
             } catch (IllegalArgumentException badEscape) {
                 // netty-socketio would throw at every look-up, and Netty log the URL (a token with it) at ERROR
                 request.release();
                 PipelineEnd.badRequest(ctx);
                 return;
             }
-            if (query.path().equals(connectPath) && !params.containsKey("sid") && !knownTransport(params)) {
+            if (path.equals(connectPath) && !params.containsKey("sid") && !knownTransport(params)) {
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("code", 0);
                 error.put("message", "Transport unknown");
@@ -68,7 +69,6 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
                 ctx.channel().writeAndFlush(new HttpErrorMessage(error));
                 return;
             }
-            String path = query.path();
             if (path.startsWith(configuration.getContext()) && !path.equals(connectPath)) {
                 // netty-socketio's transports take any path with the context as a prefix, and answer none of them
                 request.release();
@@ -76,10 +76,10 @@ final class TransportCheck extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (request.method() == HttpMethod.POST && params.containsKey("b64") && !params.containsKey("j")
-                    && query.path().equals(connectPath)) {
+                    && path.equals(connectPath)) {
                 readBodyAsSent(ctx, request, query);
             }
-            if (query.path().equals(connectPath) && isPollOfUnknownSession(params)) {
+            if (path.equals(connectPath) && isPollOfUnknownSession(params)) {
                 request.release();
                 HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.INTERNAL_SERVER_ERROR);
